@@ -1,0 +1,81 @@
+import { MongoClient, type Db } from 'mongodb';
+import type { Logger } from 'pino';
+import { INDEXES } from './collections.js';
+
+export interface DatabaseOptions {
+  uri: string;
+  dbName: string;
+  /** How long to wait for a server before giving up (start-up and each operation). */
+  serverSelectionTimeoutMs?: number;
+}
+
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'DATABASE_UNAVAILABLE';
+  constructor(
+    readonly target: string,
+    cause: unknown,
+  ) {
+    super(
+      `The database at ${target} cannot be reached: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** The process's one database connection. */
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  /** true when the server answers a ping within the timeout. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** host:port part of a URI, without credentials: safe to print. */
+export function describeUri(uri: string): string {
+  const match = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri);
+  return match?.[1] ?? 'the configured MongoDB server';
+}
+
+export async function connectDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
+  const client = new MongoClient(options.uri, {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
+    appName: 'm365-chatops',
+  });
+  try {
+    await client.connect();
+    await client.db(options.dbName).command({ ping: 1 });
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new DatabaseUnavailableError(describeUri(options.uri), error);
+  }
+  const db = client.db(options.dbName);
+  logger.info({ server: describeUri(options.uri), db: options.dbName }, 'database connected');
+  return {
+    client,
+    db,
+    async ping(timeoutMs = 2000) {
+      const timeout = new Promise<false>((resolve) =>
+        setTimeout(() => {
+          resolve(false);
+        }, timeoutMs).unref(),
+      );
+      const ping = db.command({ ping: 1 }, { timeoutMS: timeoutMs }).then(
+        () => true,
+        () => false,
+      );
+      return Promise.race([ping, timeout]);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Creates every index the bot needs; safe to run on every start and from several replicas at once. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const plan of INDEXES) {
+    await db.collection(plan.collection).createIndex(plan.key, plan.options, undefined);
+  }
+}

@@ -1,0 +1,133 @@
+import { Agenda, type Job } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { COLLECTIONS } from './collections.js';
+
+/**
+ * A job the bot can schedule. Its data is validated with `data` when scheduled and again when it runs (a job
+ * stored by an older version, or edited by hand, must not reach the handler unchecked).
+ */
+export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  data: Schema;
+  run(data: z.output<Schema>, context: { jobId: string; logger: Logger }): Promise<void>;
+  /** How many of this job run at once in one process; default 5. */
+  concurrency?: number;
+  /** A lock older than this is considered abandoned (crashed process) and the job runs again. */
+  lockLifetimeMs?: number;
+}
+
+export function defineJob<Schema extends z.ZodType>(
+  definition: JobDefinition<Schema>,
+): JobDefinition<Schema> {
+  return definition;
+}
+
+export class InvalidJobDataError extends Error {
+  readonly code = 'JOB_DATA_INVALID';
+  constructor(
+    readonly jobName: string,
+    readonly problems: string,
+  ) {
+    super(`Job ${jobName} has invalid data: ${problems}`);
+    this.name = 'InvalidJobDataError';
+  }
+}
+
+export interface SchedulerOptions {
+  /** How often each process polls for due jobs; default 5 s (tests use less). */
+  processEveryMs?: number;
+  /** Identifies this process in job locks. */
+  name?: string;
+  /**
+   * Lock lifetime for definitions that set none; default 10 min. Agenda keeps a liveness timer of half this
+   * per job run, and that timer outlives the job, so short-lived processes (tests) pass a short one.
+   */
+  defaultLockLifetimeMs?: number;
+}
+
+export interface Scheduler {
+  schedule<S extends z.ZodType>(job: JobDefinition<S>, when: Date, data: z.input<S>): Promise<string>;
+  now<S extends z.ZodType>(job: JobDefinition<S>, data: z.input<S>): Promise<string>;
+  /** Removes every scheduled job of this definition whose data matches `dataMatch` exactly. */
+  cancel(job: JobDefinition, data?: unknown): Promise<number>;
+  isRunning(): boolean;
+  /** Called when a job throws or its stored data is invalid. */
+  onFailure(listener: (error: Error, jobName: string) => void): void;
+  /** Waits up to `timeoutMs` for running jobs, then releases the locks of any still running, and stops polling. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+function parseData<S extends z.ZodType>(job: JobDefinition<S>, data: unknown): z.output<S> {
+  const parsed = job.data.safeParse(data);
+  if (!parsed.success) {
+    throw new InvalidJobDataError(job.name, parsed.error.issues.map((issue) => issue.message).join('; '));
+  }
+  return parsed.data;
+}
+
+/**
+ * Agenda on the bot's own database (collection `agendaJobs`). Agenda connects in its constructor, so this
+ * must only be called with a connected Db. Jobs of every replica share the collection; Agenda's locks make
+ * each job run in one process only.
+ */
+export async function startScheduler(
+  db: Db,
+  jobs: readonly JobDefinition[],
+  logger: Logger,
+  options: SchedulerOptions = {},
+): Promise<Scheduler> {
+  const agenda = new Agenda({
+    backend: new MongoBackend({ mongo: db, collection: COLLECTIONS.agendaJobs }),
+    processEvery: options.processEveryMs ?? 5000,
+    ...(options.name ? { name: options.name } : {}),
+  });
+  for (const definition of jobs) {
+    agenda.define(
+      definition.name,
+      async (job: Job) => {
+        const jobId = String(job.attrs._id);
+        const data = parseData(definition, job.attrs.data);
+        await definition.run(data, { jobId, logger: logger.child({ job: definition.name, jobId }) });
+      },
+      {
+        concurrency: definition.concurrency ?? 5,
+        lockLifetime: definition.lockLifetimeMs ?? options.defaultLockLifetimeMs ?? 10 * 60_000,
+      },
+    );
+  }
+  const failureListeners: ((error: Error, jobName: string) => void)[] = [];
+  agenda.on('fail', (error: Error | string, job: { attrs?: { name?: string } }) => {
+    const jobName = job.attrs?.name ?? 'unknown';
+    logger.error({ job: jobName, err: error }, 'scheduled job failed');
+    const failure = error instanceof Error ? error : new Error(error);
+    for (const listener of failureListeners) listener(failure, jobName);
+  });
+  agenda.on('error', (error: Error) => {
+    logger.error({ err: error }, 'scheduler error');
+  });
+  await agenda.ready;
+  await agenda.start();
+  let running = true;
+
+  return {
+    async schedule(job, when, data) {
+      const saved = await agenda.schedule(when, job.name, parseData(job, data));
+      return String(saved.attrs._id);
+    },
+    async now(job, data) {
+      const saved = await agenda.now(job.name, parseData(job, data));
+      return String(saved.attrs._id);
+    },
+    cancel: (job, data) => agenda.cancel(data === undefined ? { name: job.name } : { name: job.name, data }),
+    isRunning: () => running && agenda.isActiveJobProcessor(),
+    onFailure: (listener) => failureListeners.push(listener),
+    async stop(timeoutMs) {
+      running = false;
+      await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+      await agenda.stop(false);
+    },
+  };
+}
