@@ -1,69 +1,18 @@
 import { z } from 'zod';
-import { Secret } from './secret.js';
+import { crossChecks, type CheckInput } from './config/checks.js';
+import { VARIABLES, type VariableName, type Variables } from './config/variables.js';
 
 /**
  * The one place that reads the environment. `loadConfig(process.env)` is called once by the entry point; the
- * parsed Config is passed to everything else. Each variable is documented in .env.example.
+ * parsed Config is passed to everything else. Each variable is documented in .env.example; the table of
+ * variables is bot/config/variables.ts and the checks across variables are bot/config/checks.ts.
  */
 
-const secret = z
-  .string()
-  .min(1)
-  .transform((value) => new Secret(value));
-
-const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
-
-const mongoUri = z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://');
-
-interface VariableSpec {
-  schema: z.ZodType;
-  example: string;
-}
-
-/** Every variable with its schema and an example shown when it is wrong. */
-const variables = {
-  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3978), example: '3978' },
-  HOST: { schema: z.string().min(1).default('127.0.0.1'), example: '127.0.0.1' },
-  LOG_LEVEL: {
-    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    example: 'info',
-  },
-  LOG_FORMAT: { schema: z.enum(['auto', 'pretty', 'json']).default('auto'), example: 'json' },
-  MONGODB_URI: { schema: optional(mongoUri), example: 'mongodb://127.0.0.1:27017/?replicaSet=rs0' },
-  MONGODB_DB: {
-    schema: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1–63 letters, digits, _ or -')
-      .default('m365chatops'),
-    example: 'm365chatops',
-  },
-  DATA_DIR: { schema: z.string().min(1).default('.data'), example: '.data' },
-  SHUTDOWN_TIMEOUT_MS: { schema: z.coerce.number().int().min(0).default(10_000), example: '10000' },
-  GRAPH_TENANT_ID: { schema: optional(z.uuid()), example: '7f0c5a2e-4d8b-4a51-9c3e-2b6f1d9e8a40' },
-  GRAPH_CLIENT_ID: { schema: optional(z.uuid()), example: '3c1d9b7a-52e4-4f0a-8d6b-9a2e7c4f1b05' },
-  GRAPH_CLIENT_SECRET: { schema: optional(secret), example: '<client secret value from Entra>' },
-  MICROSOFT_APP_ID: { schema: optional(z.uuid()), example: '5b2e0c1d-7a34-4e8f-9b21-6c0d4e3f2a19' },
-  MICROSOFT_APP_PASSWORD: { schema: optional(secret), example: '<bot app password>' },
-  MICROSOFT_APP_TENANT_ID: { schema: optional(z.uuid()), example: '7f0c5a2e-4d8b-4a51-9c3e-2b6f1d9e8a40' },
-  SLACK_SIGNING_SECRET: { schema: optional(secret), example: '<signing secret from the Slack app page>' },
-  SLACK_BOT_TOKEN: {
-    schema: optional(
-      z
-        .string()
-        .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
-        .transform((value) => new Secret(value)),
-    ),
-    example: 'xoxb-…',
-  },
-} satisfies Record<string, VariableSpec>;
-
-type Variables = typeof variables;
-export type Config = { readonly [K in keyof Variables]: z.output<Variables[K]['schema']> };
+export type Config = { readonly [K in VariableName]: z.output<Variables[K]['schema']> };
 
 const schema = z.object(
-  Object.fromEntries(Object.entries(variables).map(([name, spec]) => [name, spec.schema])) as {
-    [K in keyof Variables]: Variables[K]['schema'];
+  Object.fromEntries(Object.entries(VARIABLES).map(([name, spec]) => [name, spec.schema])) as {
+    [K in VariableName]: Variables[K]['schema'];
   },
 );
 
@@ -75,15 +24,57 @@ export class ConfigError extends Error {
   }
 }
 
+function isVariable(name: string): name is VariableName {
+  return Object.hasOwn(VARIABLES, name);
+}
+
+/** Never echo the received value: it may be a secret. */
+const problem = (name: VariableName, message: string) =>
+  `${name}: ${message} (example: ${name}=${VARIABLES[name].example})`;
+
+/** Parses each variable on its own; values that fail are left out, so the cross checks can still run. */
+function parseEach(relevant: Record<string, string | undefined>) {
+  const values: Record<string, unknown> = {};
+  const problems: { name: VariableName; message: string }[] = [];
+  for (const [name, spec] of Object.entries(VARIABLES)) {
+    if (!isVariable(name)) continue;
+    const result = (spec.schema as z.ZodType).safeParse(relevant[name]);
+    if (result.success) values[name] = result.data;
+    else for (const issue of result.error.issues) problems.push({ name, message: issue.message });
+  }
+  return { values, problems };
+}
+
+function checkInput(values: Record<string, unknown>, given: Set<VariableName>): CheckInput {
+  const parsed = values as Partial<Config>;
+  return {
+    given,
+    host: parsed.HOST,
+    approvalSecondAdmin: parsed.APPROVAL_SECOND_ADMIN,
+    approvalSelfConfirm: parsed.APPROVAL_SELF_CONFIRM,
+    approvalsChannelPlatform: parsed.APPROVALS_CHANNEL?.platform,
+    firstAdminPlatforms: parsed.CHAT_FIRST_ADMINS?.map((admin) => admin.platform),
+  };
+}
+
 /** Parses the environment; throws ConfigError listing every problem (name, what is wrong, an example). */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const relevant = Object.fromEntries(Object.keys(variables).map((name) => [name, env[name]]));
-  const result = schema.safeParse(relevant);
-  if (result.success) return result.data as Config;
-  const problems = result.error.issues.map((issue) => {
-    const name = String(issue.path[0]) as keyof Variables;
-    // Never echo the received value: it may be a secret.
-    return `${name}: ${issue.message} (example: ${name}=${variables[name].example})`;
-  });
-  throw new ConfigError(problems);
+  // An empty value (`PORT=` in a .env file) means unset, so it gets the default rather than coercing to 0.
+  const relevant = Object.fromEntries(
+    Object.keys(VARIABLES).map((name) => [name, env[name] === '' ? undefined : env[name]]),
+  );
+  const { values, problems } = parseEach(relevant);
+  const malformed = new Set(problems.map((entry) => entry.name));
+  // Only well-formed values count as given: a malformed one already has its own problem.
+  const given = new Set(
+    Object.keys(relevant).filter(
+      (name): name is VariableName =>
+        isVariable(name) && relevant[name] !== undefined && !malformed.has(name),
+    ),
+  );
+  const cross = crossChecks(checkInput(values, given)).filter((entry) => !malformed.has(entry.name));
+  const all = [...problems, ...cross];
+  if (all.length > 0) throw new ConfigError(all.map((entry) => problem(entry.name, entry.message)));
+  // Parsed once more as a whole so the result is typed by the schema itself (cheap: a few dozen strings).
+  return schema.parse(relevant) as Config;
 }

@@ -1,5 +1,6 @@
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'pino';
+import { DatabaseUnavailableError } from '../commands/errors.js';
 import { INDEXES } from './collections.js';
 
 export interface DatabaseOptions {
@@ -9,21 +10,8 @@ export interface DatabaseOptions {
   serverSelectionTimeoutMs?: number;
 }
 
-export class DatabaseUnavailableError extends Error {
-  readonly code = 'DATABASE_UNAVAILABLE';
-  constructor(
-    readonly target: string,
-    cause: unknown,
-  ) {
-    super(
-      `The database at ${target} cannot be reached: ${cause instanceof Error ? cause.message : String(cause)}`,
-      {
-        cause,
-      },
-    );
-    this.name = 'DatabaseUnavailableError';
-  }
-}
+// The taxonomy's class (policy 'retry'); re-exported so start-up code can keep importing it from here.
+export { DatabaseUnavailableError };
 
 /** The process's one database connection. */
 export interface Database {
@@ -50,7 +38,7 @@ export async function connectDatabase(options: DatabaseOptions, logger: Logger):
     await client.db(options.dbName).command({ ping: 1 });
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw new DatabaseUnavailableError(describeUri(options.uri), error);
+    throw new DatabaseUnavailableError(describeUri(options.uri), { cause: error });
   }
   const db = client.db(options.dbName);
   logger.info({ server: describeUri(options.uri), db: options.dbName }, 'database connected');

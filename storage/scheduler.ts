@@ -1,6 +1,8 @@
 import { Agenda, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import type { Db } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ObjectId, type Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { COLLECTIONS } from './collections.js';
@@ -51,6 +53,17 @@ export interface SchedulerOptions {
 export interface Scheduler {
   schedule<S extends z.ZodType>(job: JobDefinition<S>, when: Date, data: z.input<S>): Promise<string>;
   now<S extends z.ZodType>(job: JobDefinition<S>, data: z.input<S>): Promise<string>;
+  /**
+   * A repeating job on a cron expression (e.g. '30 8 * * *') evaluated in an IANA `timezone`. One job per
+   * `uniqueKey` (a query on the stored job, e.g. { 'data.subscriptionId': id }): scheduling it again replaces
+   * its data and time instead of adding a second job. Remove it with cancel(job, data).
+   */
+  every<S extends z.ZodType>(
+    job: JobDefinition<S>,
+    cron: string,
+    data: z.input<S>,
+    options: { timezone: string; uniqueKey: Record<string, unknown> },
+  ): Promise<string>;
   /** Removes every scheduled job of this definition whose data matches `dataMatch` exactly. */
   cancel(job: JobDefinition, data?: unknown): Promise<number>;
   isRunning(): boolean;
@@ -69,6 +82,25 @@ function parseData<S extends z.ZodType>(job: JobDefinition<S>, data: unknown): z
 }
 
 /**
+ * Agenda 6's drain() keeps the lock of a job still running at the timeout, and of jobs it locked ahead of their
+ * due time, until the lock expires (lockLifetime, 10 min by default); its stop() does nothing after drain().
+ * Released here instead: the interrupted ones to run again now (this process is about to exit), the others
+ * at their due time. Only locks this process holds are touched (Agenda writes its name to lastModifiedBy).
+ */
+async function releaseLocks(db: Db, owner: string, interruptedIds: readonly string[]): Promise<void> {
+  const jobs = db.collection(COLLECTIONS.agendaJobs);
+  const held = { lastModifiedBy: owner, lockedAt: { $ne: null } };
+  if (interruptedIds.length > 0) {
+    const ids = interruptedIds.map((id) => new ObjectId(id));
+    await jobs.updateMany(
+      { ...held, _id: { $in: ids } },
+      { $unset: { lockedAt: true }, $set: { nextRunAt: new Date() } },
+    );
+  }
+  await jobs.updateMany(held, { $unset: { lockedAt: true } });
+}
+
+/**
  * Agenda on the bot's own database (collection `agendaJobs`). Agenda connects in its constructor, so this
  * must only be called with a connected Db. Jobs of every replica share the collection; Agenda's locks make
  * each job run in one process only.
@@ -79,18 +111,26 @@ export async function startScheduler(
   logger: Logger,
   options: SchedulerOptions = {},
 ): Promise<Scheduler> {
+  // Unique per process: Agenda records it in lastModifiedBy when it locks a job, which stop() relies on.
+  const name = options.name ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db, collection: COLLECTIONS.agendaJobs }),
     processEvery: options.processEveryMs ?? 5000,
-    ...(options.name ? { name: options.name } : {}),
+    name,
   });
+  const runningJobIds = new Set<string>();
   for (const definition of jobs) {
     agenda.define(
       definition.name,
       async (job: Job) => {
         const jobId = String(job.attrs._id);
         const data = parseData(definition, job.attrs.data);
-        await definition.run(data, { jobId, logger: logger.child({ job: definition.name, jobId }) });
+        runningJobIds.add(jobId);
+        try {
+          await definition.run(data, { jobId, logger: logger.child({ job: definition.name, jobId }) });
+        } finally {
+          runningJobIds.delete(jobId);
+        }
       },
       {
         concurrency: definition.concurrency ?? 5,
@@ -121,13 +161,22 @@ export async function startScheduler(
       const saved = await agenda.now(job.name, parseData(job, data));
       return String(saved.attrs._id);
     },
+    async every(job, cron, data, options) {
+      // Not agenda.every(): it saves a 'single' job, one per job name, so a second subscription would replace
+      // the first. A normal job with a unique key keeps one per key instead.
+      const created = agenda.create(job.name, parseData(job, data));
+      created.unique(options.uniqueKey);
+      created.repeatEvery(cron, { timezone: options.timezone, skipImmediate: true });
+      const saved = await created.save();
+      return String(saved.attrs._id);
+    },
     cancel: (job, data) => agenda.cancel(data === undefined ? { name: job.name } : { name: job.name, data }),
     isRunning: () => running && agenda.isActiveJobProcessor(),
     onFailure: (listener) => failureListeners.push(listener),
     async stop(timeoutMs) {
       running = false;
       await agenda.drain({ timeout: timeoutMs, closeConnection: false });
-      await agenda.stop(false);
+      await releaseLocks(db, name, [...runningJobIds]);
     },
   };
 }

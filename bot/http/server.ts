@@ -64,6 +64,7 @@ export async function startHttpServer(
   logger: Logger,
 ): Promise<HttpServer> {
   const routes = new Map(options.routes.map((route) => [route.path, route]));
+  let closing = false;
   const server = createServer((req, res) => {
     const requestId = requestIdOf(req);
     const started = performance.now();
@@ -72,6 +73,12 @@ export async function startHttpServer(
     res.on('finish', () => {
       const ms = Math.round(performance.now() - started);
       requestLogger.debug({ method: req.method, path: req.url, status: res.statusCode, ms }, 'request');
+      // A keep-alive connection that turns idle after close() began would otherwise hold close() open until the
+      // client drops it (seconds) or the timeout hits.
+      if (closing)
+        setImmediate(() => {
+          server.closeIdleConnections();
+        });
     });
     dispatch(routes, req, res, { requestId, logger: requestLogger }).catch((error: unknown) => {
       requestLogger.error({ err: error }, 'request failed');
@@ -90,6 +97,7 @@ export async function startHttpServer(
     server,
     url: `http://${options.host}:${port}`,
     async close(timeoutMs) {
+      closing = true;
       const closed = new Promise<void>((resolve) =>
         server.close(() => {
           resolve();

@@ -27,6 +27,10 @@ export interface PipelineResult {
   reset: boolean;
 }
 
+function isBatchEnvelope(request: GraphRequest): boolean {
+  return request.method === 'POST' && /^\/v1\.0\/\$batch\/?$/i.test(request.path);
+}
+
 /** Graph's 401 challenge (graph-behaviour §3). */
 const WWW_AUTHENTICATE =
   'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", ' +
@@ -86,7 +90,10 @@ export class GraphPipeline {
     const decision = faults.decide();
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     const failure = decision.failure;
-    if (failure && failure.kind !== 'reset') {
+    // Graph throttles the requests inside a batch, not the envelope: a storm answers the $batch with 200 and
+    // 429 items (json-batching docs). An outage (503/504) can still hit the envelope.
+    const stormOnEnvelope = failure?.kind === 'throttle-storm' && topLevel && isBatchEnvelope(request);
+    if (failure && failure.kind !== 'reset' && !stormOnEnvelope) {
       const extras = { clientRequestId: ids.clientRequestId };
       const response = faults.faultResponse(failure, clock.now(), ids.requestId, undefined, extras);
       return { response, reset: false, resourceUnits: null };
@@ -111,7 +118,7 @@ export class GraphPipeline {
     topLevel: boolean,
   ): Promise<GraphResponse> {
     const now = this.deps.clock.now();
-    if (topLevel && request.method === 'POST' && /^\/v1\.0\/\$batch\/?$/i.test(request.path)) {
+    if (topLevel && isBatchEnvelope(request)) {
       return runBatch(request, async (item) => (await this.run(item, false)).response, now, {
         requestId: ids.requestId,
       });

@@ -159,4 +159,17 @@ describe('throttled items', () => {
     const retried = await postBatch(requests);
     expect(retried.map((answer) => answer.status)).toEqual(Array.from({ length: 20 }, () => 204));
   });
+
+  it('answers a $batch during a 429 storm with 200 and a 429 per item, as Graph throttles items, not the envelope', async () => {
+    harness.sandbox.setFaults({ throttleStorm: true });
+    try {
+      const answers = await postBatch([patchItem('1', 0), patchItem('2', 1)]);
+      expect(answers.map((answer) => answer.status)).toEqual([429, 429]);
+      for (const answer of answers) expect(Number(answer.headers?.['Retry-After'])).toBeGreaterThan(0);
+    } finally {
+      harness.sandbox.setFaults({ throttleStorm: false });
+    }
+    const after = await postBatch([patchItem('3', 2)]);
+    expect(answerFor(after, '3').status).toBe(204);
+  });
 });

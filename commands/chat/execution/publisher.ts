@@ -1,0 +1,98 @@
+import type { CardModel } from '../../../cards/model.js';
+import type { ChatLogger, TrackedMessages } from '../ports.js';
+import type { MessageRef, Platform } from '../types.js';
+import { errorName } from './background.js';
+import type { SurfaceRegistry } from './surfaces.js';
+import { UpdateThrottle, type Timers } from './throttle.js';
+
+/**
+ * Keeps every message that shows a request up to date. A reply is posted by the adapter, which tells the
+ * core its id later (bindMessage); the plan may be ready before that, so the newest card of each key is kept
+ * here and applied when the message is bound. A show records the card before it reads the bound messages,
+ * and bind() records the message before it reads the card, so whichever runs second sees the other.
+ *
+ * Steps for one key (shows, and recording a clicked message) run one after another in the order they were
+ * asked for, whatever their database round trips take: a card asked for before another never lands after it.
+ */
+
+export type CardForPlatform = (platform: Platform) => CardModel;
+
+const REMEMBERED_CARDS = 2000;
+
+export class CardPublisher {
+  private readonly latest = new Map<string, CardForPlatform>();
+  private readonly tails = new Map<string, Promise<void>>();
+  readonly throttle: UpdateThrottle;
+
+  constructor(
+    private readonly tracked: TrackedMessages,
+    private readonly surfaces: SurfaceRegistry,
+    private readonly logger: ChatLogger,
+    intervalMs: number,
+    timers?: Timers,
+  ) {
+    this.throttle = new UpdateThrottle((message, card) => this.send(message, card), intervalMs, timers);
+  }
+
+  /** Runs `step` after every earlier step of `key`; its place in line is taken now. Never rejects (logs). */
+  private enqueue(key: string, what: string, step: () => Promise<void>): Promise<void> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(step);
+    const tail = next.catch((error: unknown) => {
+      this.logger.warn({ key, err: errorName(error) }, `could not ${what}`);
+    });
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return tail;
+  }
+
+  /**
+   * Shows a card on every message bound to `key` now, and on any bound later. The card may still be on its
+   * way (a promise): its place among the key's updates is the moment show() was called.
+   */
+  show(key: string, card: CardForPlatform | Promise<CardForPlatform>): Promise<void> {
+    return this.enqueue(key, 'update the messages of a card', async () => {
+      const ready = await card;
+      this.remember(key, ready);
+      for (const message of await this.tracked.list(key)) {
+        this.throttle.update(message, ready(message.conversation.platform));
+      }
+    });
+  }
+
+  async bind(key: string, message: MessageRef): Promise<void> {
+    await this.tracked.add(key, message);
+    const card = this.latest.get(key);
+    if (card !== undefined) this.throttle.update(message, card(message.conversation.platform));
+  }
+
+  /**
+   * A clicked message that shows this key's card, remembered for later updates. The click's reply shows a
+   * card on it now, so its next update waits a full interval (and cannot overtake the reply).
+   */
+  track(key: string, message: MessageRef): Promise<void> {
+    this.throttle.markShown(message);
+    return this.enqueue(key, 'record a clicked message', () => this.tracked.add(key, message));
+  }
+
+  private remember(key: string, card: CardForPlatform): void {
+    this.latest.delete(key);
+    this.latest.set(key, card);
+    if (this.latest.size <= REMEMBERED_CARDS) return;
+    const oldest = this.latest.keys().next();
+    if (oldest.done !== true) this.latest.delete(oldest.value);
+  }
+
+  private async send(message: MessageRef, card: CardModel): Promise<void> {
+    try {
+      await this.surfaces.get(message.conversation.platform).update(message, card);
+    } catch (error) {
+      this.logger.warn(
+        { platform: message.conversation.platform, messageId: message.messageId, err: errorName(error) },
+        'a card update failed',
+      );
+    }
+  }
+}
