@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChatJobs } from '../commands/chat/ports.js';
 import type { ChatCore } from '../commands/chat/ops.js';
 import { defineJob, type JobDefinition, type Scheduler } from '../storage/scheduler.js';
+import { createLateBinding, type LateBinding } from './late-binding.js';
 
 /**
  * The chat core's scheduled jobs (Agenda, through storage/scheduler.ts): approval expiry (one run per request,
@@ -13,34 +14,10 @@ import { defineJob, type JobDefinition, type Scheduler } from '../storage/schedu
  * the composition root fills once the core exists.
  */
 
-export interface ChatCoreRef {
-  get(): Promise<ChatCore>;
-  set(core: ChatCore): void;
-}
+export type ChatCoreRef = LateBinding<ChatCore>;
 
 export function createChatCoreRef(waitMs = 60_000): ChatCoreRef {
-  let current: ChatCore | undefined;
-  let resolveCore: ((core: ChatCore) => void) | undefined;
-  const ready = new Promise<ChatCore>((resolve) => {
-    resolveCore = resolve;
-  });
-  return {
-    get: () => {
-      if (current !== undefined) return Promise.resolve(current);
-      return Promise.race([
-        ready,
-        new Promise<never>((_, reject) => {
-          setTimeout(() => {
-            reject(new Error('The chat core was not started in time for a scheduled job.'));
-          }, waitMs).unref();
-        }),
-      ]);
-    },
-    set: (core) => {
-      current = core;
-      resolveCore?.(core);
-    },
-  };
+  return createLateBinding('The chat core was not started in time for a scheduled job.', waitMs);
 }
 
 const requestJobData = z.object({ requestId: z.string().min(1) });

@@ -3,6 +3,7 @@ import { NotConnectedError } from '../commands/errors.js';
 import type { Engine } from '../commands/engine/engine.js';
 import type { EngineJobs } from '../commands/engine/ports.js';
 import { defineJob, type JobDefinition, type Scheduler } from '../storage/scheduler.js';
+import { createLateBinding, type LateBinding } from './late-binding.js';
 
 /**
  * The provisioning engine's scheduled jobs (Agenda, through storage/scheduler.ts): password expiry,
@@ -14,35 +15,10 @@ import { defineJob, type JobDefinition, type Scheduler } from '../storage/schedu
  * root fills once the engine exists; a job that comes due before that waits for it.
  */
 
-export interface EngineRef {
-  /** Resolves once set(); rejects after `waitMs` so a job never hangs (Agenda then records the failure). */
-  get(): Promise<Engine>;
-  set(engine: Engine): void;
-}
+export type EngineRef = LateBinding<Engine>;
 
 export function createEngineRef(waitMs = 60_000): EngineRef {
-  let current: Engine | undefined;
-  let resolveEngine: ((engine: Engine) => void) | undefined;
-  const ready = new Promise<Engine>((resolve) => {
-    resolveEngine = resolve;
-  });
-  return {
-    get: () => {
-      if (current !== undefined) return Promise.resolve(current);
-      return Promise.race([
-        ready,
-        new Promise<never>((_, reject) => {
-          setTimeout(() => {
-            reject(new Error('The provisioning engine was not started in time for a scheduled job.'));
-          }, waitMs).unref();
-        }),
-      ]);
-    },
-    set: (engine) => {
-      current = engine;
-      resolveEngine?.(engine);
-    },
-  };
+  return createLateBinding('The provisioning engine was not started in time for a scheduled job.', waitMs);
 }
 
 const userJobData = z.object({ userId: z.string().min(1) });

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { freeLoopbackPort } from '../../storage/devdb/loopback-port.js';
 import { playgroundConfigYaml } from './config-file.js';
 import { LOOPBACK_PRELOAD_SOURCE } from './loopback-preload.js';
 
@@ -123,19 +124,4 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
     await stopChild(child);
     throw error;
   }
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolvePort(port);
-      });
-    });
-  });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYNCED_FIELDS } from './drift.js';
 import type { SyncedAttributes } from './model.js';
 
 /**
@@ -9,22 +10,8 @@ export const M365_USER_PROPERTIES = [
   'id',
   'userPrincipalName',
   'mail',
-  'displayName',
-  'givenName',
-  'surname',
-  'jobTitle',
-  'department',
-  'companyName',
-  'employeeId',
-  'streetAddress',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-  'mobilePhone',
-  'businessPhones',
-  'usageLocation',
-  'accountEnabled',
+  // The attributes the directory masters (drift compares exactly these), then what bind and reconcile read.
+  ...SYNCED_FIELDS,
   'userType',
   'onPremisesSyncEnabled',
   'proxyAddresses',

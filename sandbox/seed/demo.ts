@@ -6,6 +6,7 @@
  * Jane Doe (a guest from Fabrikam).
  */
 import type { AssignedLicense, SandboxSku, SeedUser } from '../model.js';
+import { blankSeedUser } from '../blank-user.js';
 import { createRandom } from '../random.js';
 import { seededImmutableId, seededUuid } from './ids.js';
 import { OFFICES, type Office } from './offices.js';
@@ -117,37 +118,12 @@ function demoGuest(person: DemoPerson, input: DemoTenantInput): SeedUser {
 /** Fields every demo user shares, before identity and work details. */
 function demoBlank(person: DemoPerson): SeedUser {
   return {
-    userPrincipalName: '',
+    ...blankSeedUser(),
     displayName: `${person.givenName} ${person.surname}`,
     givenName: person.givenName,
     surname: person.surname,
-    mail: null,
-    mailNickname: '',
-    proxyAddresses: [],
-    otherMails: [],
-    accountEnabled: true,
-    userType: 'Member',
     jobTitle: person.jobTitle,
     department: person.department,
-    companyName: null,
-    employeeId: null,
-    officeLocation: null,
-    preferredLanguage: null,
-    streetAddress: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    country: null,
-    mobilePhone: null,
-    businessPhones: [],
-    usageLocation: null,
-    onPremisesSyncEnabled: null,
-    onPremisesImmutableId: null,
-    passwordPolicies: null,
-    password: null,
-    forceChangePasswordNextSignIn: false,
-    forceChangePasswordNextSignInWithMfa: false,
-    assignedLicenses: [],
   };
 }
 

@@ -1,3 +1,4 @@
+import { blankSeedUser } from '../blank-user.js';
 import type { SeedUser } from '../model.js';
 import { AddressRegistry } from './address-registry.js';
 import { drawName, type SeedContext } from './context.js';
@@ -29,6 +30,7 @@ export function buildGuest(context: SeedContext): SeedUser {
   const guestLocal = `${externalLocal}_${organisation.domain}${GUEST_SUFFIX}`;
   const mail = `${externalLocal}@${organisation.domain}`;
   return {
+    ...blankSeedUser(),
     userPrincipalName: `${guestLocal}@${initialDomain}`,
     mail,
     mailNickname: guestLocal,
@@ -37,28 +39,7 @@ export function buildGuest(context: SeedContext): SeedUser {
     displayName: `${name.givenName} ${name.surname}`,
     givenName: name.givenName,
     surname: name.surname,
-    accountEnabled: true,
     userType: 'Guest',
-    jobTitle: null,
-    department: null,
-    employeeId: null,
-    officeLocation: null,
-    preferredLanguage: null,
-    streetAddress: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    country: null,
-    mobilePhone: null,
-    businessPhones: [],
-    usageLocation: null,
     companyName: organisation.company,
-    onPremisesSyncEnabled: null,
-    onPremisesImmutableId: null,
-    passwordPolicies: null,
-    password: null,
-    forceChangePasswordNextSignIn: false,
-    forceChangePasswordNextSignInWithMfa: false,
-    assignedLicenses: [],
   };
 }

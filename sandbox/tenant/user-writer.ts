@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SandboxClock } from '../clock.js';
+import { blankSeedUser } from '../blank-user.js';
 import type { SandboxDomain, SandboxUser } from '../model.js';
 import { proxyAddressesWithPrimary } from './addresses.js';
 import { badRequest } from './failure.js';
@@ -148,40 +149,12 @@ function withoutPasswordProfile(input: UserInput): Omit<UserInput, 'passwordProf
 }
 
 function emptyUser(): Omit<SandboxUser, 'id' | 'createdDateTime'> {
+  // The request body decides accountEnabled (required on create); the rest starts empty.
   return {
-    userPrincipalName: '',
-    displayName: '',
-    givenName: null,
-    surname: null,
-    mail: null,
-    mailNickname: '',
-    proxyAddresses: [],
-    otherMails: [],
+    ...blankSeedUser(),
     accountEnabled: false,
-    userType: 'Member',
-    jobTitle: null,
-    department: null,
-    companyName: null,
-    employeeId: null,
-    officeLocation: null,
-    preferredLanguage: null,
-    streetAddress: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    country: null,
-    mobilePhone: null,
-    businessPhones: [],
-    usageLocation: null,
-    onPremisesSyncEnabled: null,
-    onPremisesImmutableId: null,
-    passwordPolicies: null,
-    password: null,
-    forceChangePasswordNextSignIn: false,
-    forceChangePasswordNextSignInWithMfa: false,
     lastPasswordChangeDateTime: null,
     signInSessionsValidFromDateTime: null,
-    assignedLicenses: [],
     deletedDateTime: null,
   };
 }

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { DevDatabaseError } from './ferretdb-build.js';
+import { freeLoopbackPort } from './loopback-port.js';
 
 export interface DevDatabase {
   uri: string;
@@ -26,19 +27,8 @@ const GUARDIAN = [
   'wait "$server"',
 ].join('\n');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolvePort(port);
-      });
-    });
-  });
-}
+/** Kept under this name for existing callers. */
+export { freeLoopbackPort as freePort };
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolveAnswer) => {
@@ -65,7 +55,7 @@ export interface StartOptions {
 export async function startFerretDb(options: StartOptions): Promise<DevDatabase> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freeLoopbackPort());
   const args = [
     '--handler=sqlite',
     `--sqlite-url=file:${dataDir}/`,
