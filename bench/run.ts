@@ -4,11 +4,19 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bulkBindBenchmark } from './bulk-bind.bench.js';
+import { chatAckBenchmark } from './chat-ack.bench.js';
 import { formatTable, runBenchmarks, selectBenchmarks, writeReport } from './harness.js';
+import { importPreviewBenchmark } from './import-preview.bench.js';
 import { sandboxBenchmark } from './sandbox.bench.js';
 import type { Benchmark } from './types.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [sandboxBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  sandboxBenchmark,
+  importPreviewBenchmark,
+  chatAckBenchmark,
+  bulkBindBenchmark,
+];
 
 async function main(args: readonly string[]): Promise<number> {
   const filter = args.find((arg) => !arg.startsWith('-'));

@@ -1,0 +1,117 @@
+import type { EngineLogger } from '../../commands/engine/context.js';
+import { createEngine, type Engine } from '../../commands/engine/engine.js';
+import type { Actor, NewDirectoryUser } from '../../commands/engine/model.js';
+import type { Clock, EngineJobs } from '../../commands/engine/ports.js';
+import type { EngineSettingsInput } from '../../commands/engine/settings.js';
+import { createM365Gateway, type GatewaySettingsInput, type GraphGateway } from '../../graph/gateway.js';
+import type { SandboxOptionsInput } from '../../sandbox/options.js';
+import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { createRepositories, type Repositories } from '../../storage/repositories/index.js';
+import { openBenchDatabase, type BenchDatabase } from './database.js';
+import { timed, timedRepositories, type CallTimes } from './timing.js';
+
+/**
+ * A real engine for a benchmark, built as bot/app.ts builds it: the MongoDB repositories, the Graph gateway
+ * (msal-node + graph-client, pacing, batching) against a sandbox tenant, all on the sandbox's clock. Scheduled
+ * jobs are not run (a bind schedules password expiries; the benchmark measures the bind itself).
+ */
+
+export const BENCH_ACTOR: Actor = { platform: 'system', id: 'bench-admin', displayName: 'Benchmark Admin' };
+
+const ignoredJobs: EngineJobs = {
+  schedulePasswordExpiry: () => Promise.resolve(),
+  cancelPasswordExpiry: () => Promise.resolve(),
+  scheduleAddressReleaseRetry: () => Promise.resolve(),
+  cancelAddressReleaseRetry: () => Promise.resolve(),
+};
+
+const silentLogger: EngineLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export interface BenchEngineOptions {
+  /** Database name suffix (bench_<name>). */
+  name: string;
+  sandbox: SandboxOptionsInput;
+  settings?: EngineSettingsInput;
+  gateway?: Omit<GatewaySettingsInput, 'connection'>;
+  log?: (line: string) => void;
+}
+
+export interface BenchEngine {
+  sandbox: Sandbox;
+  gateway: GraphGateway;
+  database: BenchDatabase;
+  repositories: Repositories;
+  /** Time spent in repository calls (summed over concurrent calls), by method. */
+  databaseTimes: CallTimes;
+  /** Time spent in Graph gateway calls (pacing, batching and retries included), by method. */
+  graphTimes: CallTimes;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export async function openBenchEngine(options: BenchEngineOptions): Promise<BenchEngine> {
+  const database = await openBenchDatabase(options.name, options.log);
+  let sandbox: Sandbox | undefined;
+  try {
+    sandbox = await startSandbox(options.sandbox);
+    const clock: Clock = { now: () => new Date((sandbox as Sandbox).clock.now()) };
+    const { repositories, times } = timedRepositories(createRepositories(database.db, { clock }));
+    const gateway = createM365Gateway(
+      { connection: sandbox.connection(), ...options.gateway },
+      { clock: sandbox.clock },
+    );
+    const graphTimes: CallTimes = new Map();
+    const engine = createEngine({
+      ...repositories,
+      gateway: timed('graph', gateway, graphTimes),
+      jobs: ignoredJobs,
+      clock,
+      settings: options.settings ?? {},
+      logger: silentLogger,
+    });
+    await engine.connect(BENCH_ACTOR);
+    const running = sandbox;
+    return {
+      sandbox,
+      gateway,
+      database,
+      repositories,
+      databaseTimes: times,
+      graphTimes,
+      engine,
+      close: async () => {
+        await running.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await sandbox?.close();
+    await database.close();
+    throw error;
+  }
+}
+
+/** A directory user created here (not imported), ready to bind: 'bench.user00042@contoso.com'. */
+export function benchDirectoryUser(index: number, domain: string): NewDirectoryUser {
+  const number = String(index).padStart(5, '0');
+  return {
+    email: `bench.user${number}@${domain}`,
+    givenName: 'Bench',
+    surname: `User ${number}`,
+    displayName: `Bench User ${number}`,
+    jobTitle: 'Engineer',
+    department: 'Benchmarks',
+    company: null,
+    addresses: [],
+    phoneNumbers: [],
+    employeeId: null,
+    usageLocation: 'US',
+    password: null,
+    source: 'created',
+    importedFromM365Id: null,
+  };
+}
