@@ -58,41 +58,48 @@ export async function openBenchEngine(options: BenchEngineOptions): Promise<Benc
   let sandbox: Sandbox | undefined;
   try {
     sandbox = await startSandbox(options.sandbox);
-    const clock: Clock = { now: () => new Date((sandbox as Sandbox).clock.now()) };
-    const { repositories, times } = timedRepositories(createRepositories(database.db, { clock }));
-    const gateway = createM365Gateway(
-      { connection: sandbox.connection(), ...options.gateway },
-      { clock: sandbox.clock },
-    );
-    const graphTimes: CallTimes = new Map();
-    const engine = createEngine({
-      ...repositories,
-      gateway: timed('graph', gateway, graphTimes),
-      jobs: ignoredJobs,
-      clock,
-      settings: options.settings ?? {},
-      logger: silentLogger,
-    });
-    await engine.connect(BENCH_ACTOR);
-    const running = sandbox;
-    return {
-      sandbox,
-      gateway,
-      database,
-      repositories,
-      databaseTimes: times,
-      graphTimes,
-      engine,
-      close: async () => {
-        await running.close();
-        await database.close();
-      },
-    };
+    return await assemble(sandbox, database, options);
   } catch (error) {
     await sandbox?.close();
     await database.close();
     throw error;
   }
+}
+
+async function assemble(
+  sandbox: Sandbox,
+  database: BenchDatabase,
+  options: BenchEngineOptions,
+): Promise<BenchEngine> {
+  const clock: Clock = { now: () => new Date(sandbox.clock.now()) };
+  const { repositories, times } = timedRepositories(createRepositories(database.db, { clock }));
+  const gateway = createM365Gateway(
+    { connection: sandbox.connection(), ...options.gateway },
+    { clock: sandbox.clock },
+  );
+  const graphTimes: CallTimes = new Map();
+  const engine = createEngine({
+    ...repositories,
+    gateway: timed('graph', gateway, graphTimes),
+    jobs: ignoredJobs,
+    clock,
+    settings: options.settings ?? {},
+    logger: silentLogger,
+  });
+  await engine.connect(BENCH_ACTOR);
+  return {
+    sandbox,
+    gateway,
+    database,
+    repositories,
+    databaseTimes: times,
+    graphTimes,
+    engine,
+    close: async () => {
+      await sandbox.close();
+      await database.close();
+    },
+  };
 }
 
 /** A directory user created here (not imported), ready to bind: 'bench.user00042@contoso.com'. */
