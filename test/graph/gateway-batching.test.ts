@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { DryRunWriteError, M365UserNotFoundError } from '../../commands/errors.js';
-import type { NewM365User } from '../../commands/engine/ports.js';
 import { createM365Gateway } from '../../graph/gateway.js';
-import { graphRequests, openGateway, writableUsers } from './harness.js';
+import { graphRequests, newM365User, openGateway, writableUsers } from './harness.js';
 import type { GatewayHarness } from './harness.js';
 
 /** Auto-batching, the dry-run guard and pacing against the published limits. */
@@ -72,29 +71,7 @@ describe('auto-batching', () => {
 });
 
 describe('dry run', () => {
-  const someone: NewM365User = {
-    userPrincipalName: 'dry.run@contoso.com',
-    mail: 'dry.run@contoso.com',
-    mailNickname: 'dryrun',
-    displayName: 'Dry Run',
-    givenName: null,
-    surname: null,
-    jobTitle: null,
-    department: null,
-    companyName: null,
-    employeeId: null,
-    streetAddress: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    country: null,
-    mobilePhone: null,
-    businessPhones: [],
-    usageLocation: null,
-    accountEnabled: true,
-    password: 'Xq7#mZ2!vR9p-Blue',
-    forceChangePasswordNextSignIn: true,
-  };
+  const someone = newM365User('dry.run', { mailNickname: 'dryrun', displayName: 'Dry Run' });
 
   it('refuses and records every write, lets reads through, and Graph sees nothing but GETs', async () => {
     const dry = harness.gateway.dryRun();

@@ -16,7 +16,7 @@ import { Secret } from '../../bot/secret.js';
 import { createGraphClient } from '../../graph/client.js';
 import { graphAppConnectionSchema, graphConnectionSchema } from '../../graph/connection.js';
 import { createM365Gateway } from '../../graph/gateway.js';
-import { failureOf, openGateway, writableUsers } from './harness.js';
+import { failureOf, newM365User, openGateway, writableUsers } from './harness.js';
 import type { GatewayHarness } from './harness.js';
 
 /** Each taxonomy class, produced by driving the sandbox into the situation Graph reports. */
@@ -33,33 +33,6 @@ beforeEach(() => {
   harness.sandbox.inspection.reset();
 });
 
-function newUser(localPart: string, overrides: Partial<NewM365User> = {}): NewM365User {
-  return {
-    userPrincipalName: `${localPart}@contoso.com`,
-    mail: `${localPart}@contoso.com`,
-    mailNickname: localPart.replace(/[^A-Za-z0-9]/g, ''),
-    displayName: `Error ${localPart}`,
-    givenName: null,
-    surname: null,
-    jobTitle: null,
-    department: null,
-    companyName: null,
-    employeeId: null,
-    streetAddress: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    country: null,
-    mobilePhone: null,
-    businessPhones: [],
-    usageLocation: null,
-    accountEnabled: true,
-    password: 'Xq7#mZ2!vR9p-Blue',
-    forceChangePasswordNextSignIn: true,
-    ...overrides,
-  };
-}
-
 /** Every translated error carries the request-ids Graph sent, all of them known to the sandbox. */
 function expectGraphRequestIds(error: unknown): void {
   expect(error).toBeInstanceOf(DomainError);
@@ -75,7 +48,7 @@ describe('per-user failures', () => {
     const taken = someone?.mail ?? '';
     const error = await failureOf(
       harness.gateway.createUser(
-        newUser('upn.clash', { userPrincipalName: taken, mail: 'fresh.addr@contoso.com' }),
+        errorUser('upn.clash', { userPrincipalName: taken, mail: 'fresh.addr@contoso.com' }),
       ),
     );
     expect(error).toBeInstanceOf(UpnConflictError);
@@ -84,12 +57,12 @@ describe('per-user failures', () => {
   });
 
   it('an address still held after a delete → AddressHeldError without a retry time', async () => {
-    const created = await harness.gateway.createUser(newUser('held.addr'));
+    const created = await harness.gateway.createUser(errorUser('held.addr'));
     const bare = createGraphClient(graphConnectionSchema.parse(harness.sandbox.connection()), {
       retry: false,
     });
     await bare.client.api(`/users/${created.id}`).delete();
-    const error = await failureOf(harness.gateway.createUser(newUser('held.addr')));
+    const error = await failureOf(harness.gateway.createUser(errorUser('held.addr')));
     expect(error).toBeInstanceOf(AddressHeldError);
     expect(error).toMatchObject({ email: 'held.addr@contoso.com', retryAt: undefined });
     expectGraphRequestIds(error);
@@ -106,7 +79,7 @@ describe('per-user failures', () => {
   });
 
   it('the exhausted VISIOCLIENT subscription → LicenceUnavailableError no-free-seats', async () => {
-    const created = await harness.gateway.createUser(newUser('visio.user', { usageLocation: 'US' }));
+    const created = await harness.gateway.createUser(errorUser('visio.user', { usageLocation: 'US' }));
     const error = await failureOf(harness.gateway.assignLicence(created.id, VISIO_SKU));
     expect(error).toBeInstanceOf(LicenceUnavailableError);
     expect(error).toMatchObject({ problem: 'no-free-seats', sku: VISIO_SKU });
@@ -114,7 +87,7 @@ describe('per-user failures', () => {
   });
 
   it('a user without usage location, and an unknown SKU → the matching LicenceUnavailableError', async () => {
-    const created = await harness.gateway.createUser(newUser('no.location'));
+    const created = await harness.gateway.createUser(errorUser('no.location'));
     const skus = await harness.gateway.listSubscribedSkus();
     const e3 = skus.find((sku) => sku.skuPartNumber === 'SPE_E3')?.skuId ?? '';
     await expect(harness.gateway.assignLicence(created.id, e3)).rejects.toMatchObject({
@@ -233,3 +206,7 @@ describe('stop-run failures', () => {
     ).toBe(false);
   });
 });
+
+function errorUser(localPart: string, overrides: Partial<NewM365User> = {}): NewM365User {
+  return newM365User(localPart, { displayName: `Error ${localPart}`, ...overrides });
+}

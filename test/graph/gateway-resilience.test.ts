@@ -9,7 +9,7 @@ import type { DomainError } from '../../commands/errors.js';
 import type { NewM365User } from '../../commands/engine/ports.js';
 import { createM365Gateway } from '../../graph/gateway.js';
 import type { GatewaySettingsInput } from '../../graph/gateway.js';
-import { failureOf, openGateway, writableUsers } from './harness.js';
+import { failureOf, newM365User, openGateway, writableUsers } from './harness.js';
 import type { GatewayHarness } from './harness.js';
 
 /**
@@ -55,32 +55,6 @@ function appliedPatches(): Map<string, number> {
       applied.set(record.path, (applied.get(record.path) ?? 0) + 1);
   }
   return applied;
-}
-
-function newUser(localPart: string): NewM365User {
-  return {
-    userPrincipalName: `${localPart}@contoso.com`,
-    mail: `${localPart}@contoso.com`,
-    mailNickname: localPart.replace(/[^A-Za-z0-9]/g, ''),
-    displayName: `Reset ${localPart}`,
-    givenName: 'Reset',
-    surname: localPart,
-    jobTitle: null,
-    department: null,
-    companyName: null,
-    employeeId: null,
-    streetAddress: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    country: null,
-    mobilePhone: null,
-    businessPhones: [],
-    usageLocation: 'US',
-    accountEnabled: true,
-    password: 'Xq7#mZ2!vR9p-Blue',
-    forceChangePasswordNextSignIn: true,
-  };
 }
 
 describe('throttling', () => {
@@ -237,3 +211,12 @@ describe('tokens', () => {
     }
   });
 });
+
+function newUser(localPart: string): NewM365User {
+  return newM365User(localPart, {
+    displayName: `Reset ${localPart}`,
+    givenName: 'Reset',
+    surname: localPart,
+    usageLocation: 'US',
+  });
+}

@@ -1,3 +1,4 @@
+import type { NewM365User } from '../../commands/engine/ports.js';
 import { createM365Gateway } from '../../graph/gateway.js';
 import type { GatewaySettingsInput, GraphGateway } from '../../graph/gateway.js';
 import { startSandbox } from '../../sandbox/server.js';
@@ -45,4 +46,32 @@ export async function failureOf(call: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to fail');
+}
+
+/** A complete create request for `<localPart>@contoso.com`; tests override only what they are about. */
+export function newM365User(localPart: string, overrides: Partial<NewM365User> = {}): NewM365User {
+  return {
+    userPrincipalName: `${localPart}@contoso.com`,
+    mail: `${localPart}@contoso.com`,
+    mailNickname: localPart.replace(/[^A-Za-z0-9]/g, ''),
+    displayName: `Test ${localPart}`,
+    givenName: null,
+    surname: null,
+    jobTitle: null,
+    department: null,
+    companyName: null,
+    employeeId: null,
+    streetAddress: null,
+    city: null,
+    state: null,
+    postalCode: null,
+    country: null,
+    mobilePhone: null,
+    businessPhones: [],
+    usageLocation: null,
+    accountEnabled: true,
+    password: 'Xq7#mZ2!vR9p-Blue',
+    forceChangePasswordNextSignIn: true,
+    ...overrides,
+  };
 }
