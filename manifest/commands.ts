@@ -15,10 +15,13 @@ export const ADVERTISED_COMMANDS: readonly AdvertisedCommand[] = [
   { title: 'import-preview', description: 'Who would be imported: import-preview --new --department Sales' },
   {
     title: 'import',
-    description: 'Create Microsoft 365 users: import anna@contoso.com, or import --all-new',
+    description: 'Copy Microsoft 365 users into the directory: import anna@contoso.com, or import --all-new',
   },
-  { title: 'bind', description: 'Assign a licence: bind anna@contoso.com --license E3' },
-  { title: 'unbind', description: 'Remove the licence: unbind anna@contoso.com' },
+  {
+    title: 'bind',
+    description: 'Give a directory user a Microsoft 365 account: bind anna@contoso.com --license E3',
+  },
+  { title: 'unbind', description: 'Block sign-in and stop managing the account: unbind anna@contoso.com' },
   { title: 'block', description: 'Block sign-in: block anna@contoso.com' },
   { title: 'unblock', description: 'Allow sign-in again: unblock anna@contoso.com' },
   {
@@ -28,7 +31,7 @@ export const ADVERTISED_COMMANDS: readonly AdvertisedCommand[] = [
   { title: 'expiring', description: 'Passwords expiring soon: expiring 14' },
   {
     title: 'reconcile',
-    description: 'Compare the directory with the records: reconcile, or reconcile --fix',
+    description: 'Compare Microsoft 365 with the directory: reconcile, or reconcile --fix',
   },
   { title: 'audit', description: 'Who changed what: audit anna@contoso.com --csv' },
   { title: 'approvals', description: 'Requests waiting for approval' },
