@@ -9,6 +9,7 @@
  * Graph sells no seats through its API, so each tenant first gets 2,000 more E3 seats the way an admin buys
  * them (in the tenant itself).
  */
+import { engineSettingsSchema } from '../commands/engine/settings.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import type { SandboxOptionsInput } from '../sandbox/options.js';
 import { MEGABYTE, startRssSampler } from './memory.js';
@@ -22,12 +23,8 @@ import { totalOf, type CallTimes } from './support/timing.js';
 import type { Benchmark } from './types.js';
 
 const USERS = numberFromEnv('BENCH_BIND_USERS', 2_000);
-/**
- * Users in flight at once. The engine's default is 50; on the dev FerretDB that many concurrent writers make
- * SQLite answer "database is locked" (SQLITE_BUSY) and the run stops, while 5 or 20 bind at the same pace
- * (the database serialises writes), so the benchmark uses 20, the tests' setting.
- */
-const CONCURRENCY = numberFromEnv('BENCH_BIND_CONCURRENCY', 20);
+/** Users in flight at once: the engine's default (commands/engine/settings.ts) unless overridden. */
+const CONCURRENCY = numberFromEnv('BENCH_BIND_CONCURRENCY', engineSettingsSchema.parse({}).bulkConcurrency);
 const SKU = 'SPE_E3';
 const users = Array.from({ length: USERS }, (_, index) => benchDirectoryUser(index + 1, 'contoso.com'));
 const log = (line: string): void => {

@@ -13,12 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { importedDirectoryUser, isGuest } from '../commands/engine/mapping.js';
 import type { NewDirectoryUser } from '../commands/engine/model.js';
 import type { M365User } from '../commands/engine/ports.js';
+import { numberFromEnv } from './support/env.js';
 import { SANDBOX_LATENCY } from './support/realism.js';
 import { openBenchEngine, type BenchEngine } from './support/engine.js';
 import { childResultSchema, type ChildResult, type PreviewJob } from './support/preview-child.js';
 import type { Benchmark } from './types.js';
 
-const USERS = 100_000;
+/** BENCH_PREVIEW_USERS=20000 for a quicker try (at least 3,000: the directory is seeded from the first 3,000). */
+const USERS = Math.floor(numberFromEnv('BENCH_PREVIEW_USERS', 100_000));
 const IMPORTED = 1_000;
 const CONFLICTS = 500;
 const ROUNDS = 2;

@@ -103,6 +103,8 @@ async function stopAll(resources: Resources, timeoutMs: number, logger: Logger):
   const { http, connector, adapters, core, scheduler, local, database, devDatabase } = resources;
   await step('the HTTP server', http && (() => http.close(timeoutMs)));
   connector?.stop();
+  resources.resumeSweep?.stop();
+  resources.databaseHealth?.stop();
   await step('the chat adapters', adapters && (() => adapters.stop(timeoutMs)));
   await step('the chat core', core && (() => core.stop()));
   await step('the scheduler', scheduler && (() => scheduler.stop(timeoutMs)));

@@ -168,8 +168,8 @@ export function createEngineJobs(scheduler: Scheduler, jobs: EngineJobDefinition
     }
   };
   return {
-    async schedulePasswordExpiry(userId, at) {
-      await scheduler.cancel(jobs.passwordExpiry, { userId });
+    async schedulePasswordExpiry(userId, at, options = {}) {
+      if (options.replacesEarlier !== false) await scheduler.cancel(jobs.passwordExpiry, { userId });
       await scheduler.schedule(jobs.passwordExpiry, at, { userId });
     },
     async cancelPasswordExpiry(userId) {

@@ -1,5 +1,7 @@
 /**
  * `npm run sandbox -- [--port N] [--size S|M|L|demo|<users>] [--seed N] [--time-scale X]`
+ *   (for tests in other processes: `[--throttling published|off] [--latency MIN-MAX] [--add-seats SKU=N]
+ *   [--expose-inspection]`)
  *
  * Starts the loopback Graph sandbox on 127.0.0.1 and prints, as the first line on stdout, one JSON object:
  * the connection settings a client needs (graph base URL, authority settings, tenant id, client id and
@@ -10,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { MAX_SEED_USERS, userCountFor } from './seed/generator.js';
-import { startSandbox } from './server.js';
+import { startSandbox, type Sandbox } from './server.js';
 
 export const USAGE = 'npm run sandbox -- [--port N] [--size S|M|L|demo|<users>] [--seed N] [--time-scale X]';
 const EXAMPLE = 'npm run sandbox -- --size M --port 4010';
@@ -53,11 +55,38 @@ const timeScaleSchema = z.string().transform((text, context) => {
   return z.NEVER;
 });
 
+const latencySchema = z.string().transform((text, context) => {
+  const match = /^(\d+)-(\d+)$/.exec(text);
+  const [minMs, maxMs] = [Number(match?.[1]), Number(match?.[2])];
+  if (match !== null && minMs <= maxMs) return { minMs, maxMs };
+  context.addIssue({
+    code: 'custom',
+    message: `--latency must be MIN-MAX milliseconds with MIN ≤ MAX, such as 50-150, got "${text}"`,
+  });
+  return z.NEVER;
+});
+
+/** `SPE_E3=1000`: seats an admin bought (Graph has no API for purchases), added to the seeded subscription. */
+const seatsSchema = z.string().transform((text, context) => {
+  const match = /^([A-Za-z0-9_.-]{1,100})=(\d{1,7})$/.exec(text);
+  if (match?.[1] !== undefined) return { skuPartNumber: match[1], seats: Number(match[2]) };
+  context.addIssue({
+    code: 'custom',
+    message: `--add-seats must be SKU=N such as SPE_E3=1000, got "${text}"`,
+  });
+  return z.NEVER;
+});
+
+// The options after time-scale are for tests that run the sandbox in a process of its own; absent unless given.
 const cliSchema = z.object({
   port: integerText('--port', 0, 65535).default(0),
   size: sizeSchema.default('S'),
   seed: integerText('--seed', -2_147_483_648, 4_294_967_295).default(1),
   timeScale: timeScaleSchema.default(1),
+  throttling: z.enum(['published', 'off'], { error: '--throttling must be published or off' }).optional(),
+  latency: latencySchema.optional(),
+  addSeats: seatsSchema.optional(),
+  exposeInspection: z.literal(true).optional(),
 });
 export type CliOptions = z.output<typeof cliSchema>;
 
@@ -75,7 +104,7 @@ function describeParseError(error: unknown): string {
 
 /** Parses the arguments after `cli.js`; on failure `message` is one sentence with the problem and an example. */
 export function parseCliArgs(args: readonly string[]): CliParse {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...args],
@@ -86,6 +115,10 @@ export function parseCliArgs(args: readonly string[]): CliParse {
         size: { type: 'string' },
         seed: { type: 'string' },
         'time-scale': { type: 'string' },
+        throttling: { type: 'string' },
+        latency: { type: 'string' },
+        'add-seats': { type: 'string' },
+        'expose-inspection': { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -96,12 +129,24 @@ export function parseCliArgs(args: readonly string[]): CliParse {
     size: values['size'],
     seed: values['seed'],
     timeScale: values['time-scale'],
+    throttling: values['throttling'],
+    latency: values['latency'],
+    addSeats: values['add-seats'],
+    exposeInspection: values['expose-inspection'],
   });
   if (!parsed.success) {
     const reason = parsed.error.issues[0]?.message ?? 'invalid arguments';
     return { ok: false, message: `Invalid argument: ${reason}; e.g. ${EXAMPLE}.` };
   }
   return { ok: true, options: parsed.data };
+}
+
+/** Adds seats to a seeded subscription, as an admin buys them; false when the tenant has no such SKU. */
+function buySeats(sandbox: Sandbox, skuPartNumber: string, seats: number): boolean {
+  const sku = sandbox.store.licenses.skus.find((candidate) => candidate.skuPartNumber === skuPartNumber);
+  if (sku === undefined) return false;
+  sku.enabledUnits += seats;
+  return true;
 }
 
 async function main(args: readonly string[]): Promise<void> {
@@ -111,8 +156,24 @@ async function main(args: readonly string[]): Promise<void> {
     process.exitCode = EXIT_USAGE;
     return;
   }
-  const { port, size, seed, timeScale } = parsed.options;
-  const sandbox = await startSandbox({ port, size, seed, timeScale });
+  const { port, size, seed, timeScale, throttling, latency, addSeats, exposeInspection } = parsed.options;
+  const sandbox = await startSandbox({
+    port,
+    size,
+    seed,
+    timeScale,
+    ...(throttling === undefined ? {} : { throttling }),
+    ...(latency === undefined ? {} : { faults: { latency } }),
+    ...(exposeInspection === undefined ? {} : { exposeInspection }),
+  });
+  if (addSeats !== undefined && !buySeats(sandbox, addSeats.skuPartNumber, addSeats.seats)) {
+    process.stderr.write(
+      `The sandbox tenant has no ${addSeats.skuPartNumber} subscription to add seats to.\n`,
+    );
+    await sandbox.close();
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   // The first stdout line is the machine-readable contract; everything for humans goes to stderr.
   process.stdout.write(`${JSON.stringify(sandbox.connection())}\n`);
   const users = userCountFor(size);

@@ -93,7 +93,17 @@ function isSocketError(error: unknown): boolean {
   return typeof code === 'string' && typeof syscall === 'string' && SOCKET_ERROR_CODES.has(code);
 }
 
+/**
+ * FerretDB on SQLite answers "database is locked (SQLITE_BUSY)" when a writer waited longer than its busy
+ * timeout: the write did not happen and the database is overloaded, not broken. FerretDB gives it no code of
+ * its own, so the SQLite result name in the message is the only mark (MongoDB never says it).
+ */
+function isSqliteBusy(error: unknown): boolean {
+  return error instanceof MongoServerError && /\bSQLITE_BUSY\b|database is locked/.test(error.message);
+}
+
 export function isUnavailableError(error: unknown): boolean {
+  if (isSqliteBusy(error)) return true;
   if (isSocketError(error)) return true;
   if (error instanceof MongoNetworkError) return true; // includes MongoNetworkTimeoutError
   if (error instanceof MongoServerSelectionError) return true;

@@ -6,6 +6,7 @@ import { ObjectId, type Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { COLLECTIONS } from './collections.js';
+import { StorageGuard } from './errors.js';
 
 /**
  * A job the bot can schedule. Its data is validated with `data` when scheduled and again when it runs (a job
@@ -152,13 +153,15 @@ export async function startScheduler(
   await agenda.start();
   let running = true;
 
+  // Agenda's own database calls go through the same translation as the repositories' (storage/errors.ts).
+  const guard = new StorageGuard(db);
   return {
     async schedule(job, when, data) {
-      const saved = await agenda.schedule(when, job.name, parseData(job, data));
+      const saved = await guard.run(() => agenda.schedule(when, job.name, parseData(job, data)));
       return String(saved.attrs._id);
     },
     async now(job, data) {
-      const saved = await agenda.now(job.name, parseData(job, data));
+      const saved = await guard.run(() => agenda.now(job.name, parseData(job, data)));
       return String(saved.attrs._id);
     },
     async every(job, cron, data, options) {
@@ -167,10 +170,11 @@ export async function startScheduler(
       const created = agenda.create(job.name, parseData(job, data));
       created.unique(options.uniqueKey);
       created.repeatEvery(cron, { timezone: options.timezone, skipImmediate: true });
-      const saved = await created.save();
+      const saved = await guard.run(() => created.save());
       return String(saved.attrs._id);
     },
-    cancel: (job, data) => agenda.cancel(data === undefined ? { name: job.name } : { name: job.name, data }),
+    cancel: (job, data) =>
+      guard.run(() => agenda.cancel(data === undefined ? { name: job.name } : { name: job.name, data })),
     isRunning: () => running && agenda.isActiveJobProcessor(),
     onFailure: (listener) => failureListeners.push(listener),
     async stop(timeoutMs) {

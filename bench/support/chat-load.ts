@@ -9,7 +9,8 @@ import { ackResultSchema, type AckJob, type AckResult } from './ack-client.js';
 
 /**
  * The chat side of the ack benchmark: who sends commands, the requests Teams and Slack would send, and the
- * client process (ack-client.ts) that sends them and times each until the bot's complete HTTP response.
+ * client process (ack-client.ts) that sends them and times each from the moment it was written until the bot's
+ * complete HTTP response.
  */
 
 export type TeamsPeople = NonNullable<ConnectorOptionsInput['users']>;

@@ -1,7 +1,10 @@
 import type { EngineLogger } from '../../commands/engine/context.js';
 import { createEngine, type Engine } from '../../commands/engine/engine.js';
 import type { Actor, NewDirectoryUser } from '../../commands/engine/model.js';
-import type { Clock, EngineJobs } from '../../commands/engine/ports.js';
+import type { Clock } from '../../commands/engine/ports.js';
+import { createEngineJobs, ENGINE_JOBS } from '../../bot/engine-jobs.js';
+import { createLogger } from '../../bot/logger.js';
+import { startScheduler } from '../../storage/scheduler.js';
 import type { EngineSettingsInput } from '../../commands/engine/settings.js';
 import { createM365Gateway, type GatewaySettingsInput, type GraphGateway } from '../../graph/gateway.js';
 import type { SandboxOptionsInput } from '../../sandbox/options.js';
@@ -12,18 +15,12 @@ import { timed, timedRepositories, type CallTimes } from './timing.js';
 
 /**
  * A real engine for a benchmark, built as bot/app.ts builds it: the MongoDB repositories, the Graph gateway
- * (msal-node + graph-client, pacing, batching) against a sandbox tenant, all on the sandbox's clock. Scheduled
- * jobs are not run (a bind schedules password expiries; the benchmark measures the bind itself).
+ * (msal-node + graph-client, pacing, batching) against a sandbox tenant, all on the sandbox's clock, and the
+ * engine's Agenda jobs on the same database (a bind schedules one password-expiry job per user, as in
+ * production; none falls due during a benchmark).
  */
 
 export const BENCH_ACTOR: Actor = { platform: 'system', id: 'bench-admin', displayName: 'Benchmark Admin' };
-
-const ignoredJobs: EngineJobs = {
-  schedulePasswordExpiry: () => Promise.resolve(),
-  cancelPasswordExpiry: () => Promise.resolve(),
-  scheduleAddressReleaseRetry: () => Promise.resolve(),
-  cancelAddressReleaseRetry: () => Promise.resolve(),
-};
 
 const silentLogger: EngineLogger = {
   info: () => undefined,
@@ -78,10 +75,15 @@ async function assemble(
     { clock: sandbox.clock },
   );
   const graphTimes: CallTimes = new Map();
+  const scheduler = await startScheduler(
+    database.db,
+    ENGINE_JOBS.all,
+    createLogger({ level: 'silent', format: 'json' }),
+  );
   const engine = createEngine({
     ...repositories,
     gateway: timed('graph', gateway, graphTimes),
-    jobs: ignoredJobs,
+    jobs: timed('jobs', createEngineJobs(scheduler, ENGINE_JOBS), times),
     clock,
     settings: options.settings ?? {},
     logger: silentLogger,
@@ -96,6 +98,7 @@ async function assemble(
     graphTimes,
     engine,
     close: async () => {
+      await scheduler.stop(5_000);
       await sandbox.close();
       await database.close();
     },

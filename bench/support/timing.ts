@@ -56,6 +56,7 @@ export function timedRepositories(repositories: Repositories): {
       connection: timed('connection', repositories.connection, times),
       audit: timed('audit', repositories.audit, times),
       operations: timed('operations', repositories.operations, times),
+      directoryIndex: timed('directoryIndex', repositories.directoryIndex, times),
     },
   };
 }

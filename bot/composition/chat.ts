@@ -16,6 +16,7 @@ import type { TeamsSettingsInput } from '../teams/settings.js';
 /** The chat core on the engine, and the platform adapters in front of it. */
 
 export function startChatCore(deps: {
+  databaseAvailable: () => boolean;
   engine: Engine;
   repositories: Repositories;
   stores: ChatStores;
@@ -33,6 +34,7 @@ export function startChatCore(deps: {
     clock: deps.clock,
     settings: deps.settings,
     logger: deps.logger.child({ component: 'chat' }),
+    databaseAvailable: deps.databaseAvailable,
   });
   // From here on, approval-expiry and digest jobs that came due while the core was being built run.
   attachChatJobs(core);
@@ -64,8 +66,8 @@ export async function startChatAdapters(deps: {
 }): Promise<ChatAdapters> {
   const { core, logger } = deps;
   const routes: Route[] = [];
-  if (deps.teams !== undefined) {
-    const teams = createTeamsEndpoint({ settings: deps.teams, logger });
+  const teams = deps.teams === undefined ? undefined : createTeamsEndpoint({ settings: deps.teams, logger });
+  if (teams !== undefined) {
     core.registerSurface(teams.surface);
     routes.push(
       teams.route(core, {
@@ -86,10 +88,10 @@ export async function startChatAdapters(deps: {
       await slack?.start();
     },
     stop: async (timeoutMs) => {
-      await slack?.stop(timeoutMs);
+      await Promise.all([teams?.stop(timeoutMs), slack?.stop(timeoutMs)]);
     },
     idle: async () => {
-      await slack?.idle();
+      await Promise.all([teams?.idle(), slack?.idle()]);
     },
   };
 }

@@ -28,6 +28,8 @@ import {
   type EngineParts,
 } from './engine.js';
 import { resolveModes, type Modes } from './modes.js';
+import { startResumeSweep, type ResumeSweep } from './resume-sweep.js';
+import { watchDatabase, type DatabaseHealth } from './database-health.js';
 import {
   chatSettings,
   configuredGraphConnection,
@@ -48,6 +50,8 @@ export interface Started {
   connector?: Connector;
   core?: ChatCore;
   adapters?: ChatAdapters;
+  resumeSweep?: ResumeSweep;
+  databaseHealth?: DatabaseHealth;
 }
 
 export interface Services {
@@ -129,13 +133,15 @@ async function startProvisioning(
 async function startChat(
   config: Config,
   modes: Modes,
-  parts: { storage: Storage; engine: EngineParts; local: LocalServices },
+  parts: { storage: Storage; engine: EngineParts; local: LocalServices; health: DatabaseHealth },
   logger: Logger,
   started: Started,
 ) {
   const { storage, local } = parts;
   const localChat = modes.teams === 'local';
+  const health = parts.health;
   const core = startChatCore({
+    databaseAvailable: () => health.available(),
     engine: parts.engine.engine,
     repositories: storage.repositories,
     stores: storage.stores,
@@ -156,6 +162,7 @@ async function startChat(
   started.adapters = adapters;
   const resumed = await core.resumeInterrupted();
   if (resumed > 0) logger.info({ resumed }, 'resumed chat requests a previous run left unfinished');
+  started.resumeSweep = startResumeSweep(core, logger);
   return { core, adapters };
 }
 
@@ -169,6 +176,14 @@ export async function startServices(
   const storage = await startStorage(database, options, logger, started);
   const modes = resolveModes(config);
   const { local, connection, engine } = await startProvisioning(config, modes, storage, logger, started);
-  const { core, adapters } = await startChat(config, modes, { storage, engine, local }, logger, started);
+  const health = watchDatabase(database);
+  started.databaseHealth = health;
+  const { core, adapters } = await startChat(
+    config,
+    modes,
+    { storage, engine, local, health },
+    logger,
+    started,
+  );
   return { modes, scheduler: storage.scheduler, local, connection, engine, core, adapters };
 }

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ChatOps, ChatSurface } from '../../commands/chat/types.js';
 import { ChatPlatformAuthError } from '../../commands/errors.js';
 import type { Route } from '../http/server.js';
+import { AfterAckQueue, pendingAcks, within } from './after-ack.js';
 import { boltLogger } from './bolt-logger.js';
 import { dedupeEvents, RecentIds } from './dedupe.js';
 import { SlackDelivery } from './delivery.js';
@@ -84,24 +85,6 @@ async function identify(options: SlackAdapterOptions): Promise<BotIdentity> {
   return { botId: answer.bot_id, botUserId: answer.user_id };
 }
 
-/** Counts work still running after its ack; `idle()` resolves when none is. */
-class InFlight {
-  private readonly running = new Set<Promise<void>>();
-
-  track = async (work: Promise<void>): Promise<void> => {
-    this.running.add(work);
-    try {
-      await work;
-    } finally {
-      this.running.delete(work);
-    }
-  };
-
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
-  }
-}
-
 type SlackReceiver = HTTPReceiver | SocketModeReceiver;
 
 /** HTTP (signed requests on our server) unless an app-level token asks for Socket Mode. */
@@ -135,20 +118,11 @@ function routeFor(receiver: SlackReceiver): Route | undefined {
     path: SLACK_EVENTS_PATH,
     methods: {
       POST: (req, res) => {
+        pendingAcks.track(res);
         receiver.requestListener(req, res);
       },
     },
   };
-}
-
-/** Resolves after `timeoutMs` at the latest. */
-async function within(timeoutMs: number, work: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
-  });
-  await Promise.race([work, timeout]);
-  clearTimeout(timer);
 }
 
 export async function createSlackAdapter(
@@ -168,6 +142,8 @@ export async function createSlackAdapter(
     botUserId: identity.botUserId,
     logger: bolt,
     clientOptions,
+    // Bolt's conversation store middleware costs every request an extra step before its ack; nothing reads it.
+    convoStore: false,
   });
   app.error((error) => {
     logger.error({ err: error }, 'slack: unhandled error in a listener');
@@ -176,14 +152,14 @@ export async function createSlackAdapter(
 
   const chatOps = typeof deps.chatOps === 'function' ? deps.chatOps : () => deps.chatOps as ChatOps;
   const surface = createSlackSurface(app.client);
-  const inFlight = new InFlight();
+  const afterAck = new AfterAckQueue(options.afterAckConcurrency);
   app.use(dedupeEvents(new RecentIds(options.dedupeWindowMs), logger));
   registerListeners(app, {
     chatOps,
     delivery: new SlackDelivery(surface, chatOps, logger),
     names: new DisplayNames(app.client),
     botUserId: identity.botUserId,
-    track: inFlight.track,
+    afterAck: (work) => afterAck.run(work),
     logger,
   });
 
@@ -203,8 +179,8 @@ export async function createSlackAdapter(
     async stop(timeoutMs) {
       // Bolt's app.stop() does not wait for the WebSocket close handshake; the client's disconnect() does.
       const disconnected = receiver instanceof SocketModeReceiver ? receiver.client.disconnect() : undefined;
-      await within(timeoutMs, Promise.all([disconnected, inFlight.idle()]));
+      await within(timeoutMs, Promise.all([disconnected, afterAck.idle()]));
     },
-    idle: () => inFlight.idle(),
+    idle: () => afterAck.idle(),
   };
 }

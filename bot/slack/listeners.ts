@@ -26,7 +26,8 @@ import {
 /**
  * The Bolt listeners. Each one acknowledges first — an empty ack, well inside Slack's 3 s (Bolt acks events
  * itself before listeners run) — and only then asks the chat core and delivers its replies. With
- * processBeforeResponse false the ack is the HTTP response, so the work that follows never delays it.
+ * processBeforeResponse false the ack is the HTTP response; the work is handed to the after-ack queue
+ * (after-ack.ts), so it starts only once the response is out and never crowds out the acks of other requests.
  */
 
 export interface ListenerLogger {
@@ -40,8 +41,8 @@ export interface ListenerDeps {
   delivery: SlackDelivery;
   names: DisplayNames;
   botUserId: string;
-  /** Work still running after its ack, so a shutdown can wait for it. */
-  track: (work: Promise<void>) => Promise<void>;
+  /** Runs a request's work after its ack (queued, bounded; a shutdown waits for it); settles as it does. */
+  afterAck: (work: () => Promise<void>) => Promise<void>;
   logger: ListenerLogger;
 }
 
@@ -134,31 +135,39 @@ function teamOf(context: { teamId?: string | undefined }, body: unknown): string
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const inbound = new SlackInbound(deps);
-  const { logger, track } = deps;
+  const { logger, afterAck } = deps;
 
   app.command(SLASH_COMMAND, async ({ ack, body, respond }) => {
     await ack();
-    const parsed = slashCommandSchema.safeParse(body);
-    if (parsed.success) await track(inbound.slashCommand(parsed.data, respond));
-    else logger.warn({ problem: parsed.error.message }, 'slack: unreadable slash command');
+    await afterAck(async () => {
+      const parsed = slashCommandSchema.safeParse(body);
+      if (parsed.success) await inbound.slashCommand(parsed.data, respond);
+      else logger.warn({ problem: parsed.error.message }, 'slack: unreadable slash command');
+    });
   });
 
   app.event('app_mention', async ({ event, body, context }) => {
-    const parsed = mentionEventSchema.safeParse(event);
-    if (parsed.success) await track(inbound.mention(parsed.data, teamOf(context, body)));
+    await afterAck(async () => {
+      const parsed = mentionEventSchema.safeParse(event);
+      if (parsed.success) await inbound.mention(parsed.data, teamOf(context, body));
+    });
   });
 
   app.message(async ({ message, body, context }) => {
-    // Edits, joins, file shares (subtype), other bots (bot_id) and anything outside a DM are not commands.
-    const parsed = directMessageEventSchema.safeParse(message);
-    if (parsed.success) await track(inbound.directMessage(parsed.data, teamOf(context, body)));
+    await afterAck(async () => {
+      // Edits, joins, file shares (subtype), other bots (bot_id) and anything outside a DM are not commands.
+      const parsed = directMessageEventSchema.safeParse(message);
+      if (parsed.success) await inbound.directMessage(parsed.data, teamOf(context, body));
+    });
   });
 
   // Every button: the renderer's action_id is the verb (with "#n" for a repeated verb), so one listener.
   app.action({ type: 'block_actions' }, async ({ ack, body, context, respond }) => {
     await ack();
-    const parsed = blockActionSchema.safeParse(body);
-    if (parsed.success) await track(inbound.click(parsed.data, teamOf(context, body), respond));
-    else logger.warn({ problem: parsed.error.message }, 'slack: unreadable button click');
+    await afterAck(async () => {
+      const parsed = blockActionSchema.safeParse(body);
+      if (parsed.success) await inbound.click(parsed.data, teamOf(context, body), respond);
+      else logger.warn({ problem: parsed.error.message }, 'slack: unreadable button click');
+    });
   });
 }

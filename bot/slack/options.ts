@@ -60,6 +60,11 @@ export const slackAdapterOptionsSchema = z
       .default(2 * 60_000),
     /** One HTTP request to the Web API may take this long. */
     requestTimeoutMs: z.number().int().min(100).default(15_000),
+    /**
+     * How many requests' work (after their ack) runs at once; the rest wait their turn (after-ack.ts), so a
+     * burst of commands cannot slow the acks of the requests still arriving.
+     */
+    afterAckConcurrency: z.number().int().min(1).max(100).default(8),
   })
   .refine((options) => (options.botId === undefined) === (options.botUserId === undefined), {
     message: 'give both botId and botUserId, or neither (then auth.test finds them)',

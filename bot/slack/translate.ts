@@ -84,7 +84,7 @@ export function slackConversation(channelId: string, hint?: string): Conversatio
   return { platform: 'slack', id: channelId, kind };
 }
 
-const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
+const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>/g;
 
 /** Removes the bot's own mentions (`<@UBOT>`, `<@UBOT|name>`) and tidies the spaces they leave. */
 export function stripBotMention(text: string, botUserId: string): string {
@@ -100,7 +100,7 @@ const MAX_MENTIONS = 10;
 /** The people a text mentions (other than the bot), in order, once each, with the name the markup carries. */
 export function mentionedUsers(text: string, botUserId: string): { id: string; label?: string }[] {
   const seen = new Map<string, string | undefined>();
-  for (const match of text.matchAll(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g)) {
+  for (const match of text.matchAll(/<@([UW][A-Z0-9]+)(?:\|([^<>]*))?>/g)) {
     const [, id, label] = match;
     if (id !== undefined && id !== botUserId && !seen.has(id)) seen.set(id, label);
   }

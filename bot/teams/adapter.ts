@@ -1,8 +1,10 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ChatOps, ConversationRef } from '../../commands/chat/types.js';
 import type { Route } from '../http/server.js';
-import { ChatOpsTeamsBot } from './bot.js';
+import { AfterAckQueue, within } from '../slack/after-ack.js';
+import { AckingCloudAdapter } from './acking-adapter.js';
+import { ChatOpsTeamsBot, FAILED } from './bot.js';
 import { PersonalChats, TeamsMessenger } from './messenger.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { teamsMessagesRoute } from './route.js';
@@ -39,6 +41,10 @@ export interface TeamsEndpoint {
   /** True in local mode (no app id): no JWT checks in, no tokens out. */
   anonymous: boolean;
   route(chatOps: ChatOps, options?: TeamsRouteOptions): Route;
+  /** Resolves when no message turn is waiting or running (they run after their HTTP answer). */
+  idle(): Promise<void>;
+  /** Waits (up to timeoutMs) for message turns still waiting or running. */
+  stop(timeoutMs: number): Promise<void>;
 }
 
 /**
@@ -48,12 +54,19 @@ export interface TeamsEndpoint {
 export function createTeamsEndpoint(options: TeamsEndpointOptions): TeamsEndpoint {
   const settings = teamsSettingsSchema.parse(options.settings);
   const logger = options.logger.child({ platform: 'teams' });
-  const adapter = new CloudAdapter(
+  const afterAck = new AfterAckQueue(settings.afterAckConcurrency);
+  const adapter = new AckingCloudAdapter(
     new ConfigurationBotFrameworkAuthentication(botFrameworkAuthOptions(settings)),
+    afterAck,
+    logger,
   );
-  adapter.onTurnError = (context, error) => {
+  adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityType: context.activity.type }, 'Teams turn failed');
-    return Promise.resolve();
+    // A message was answered before its turn ran, so the person hears of the failure only from a reply.
+    if (context.activity.type === 'message')
+      await context.sendActivity(FAILED).catch((notice: unknown) => {
+        logger.warn({ err: notice }, 'could not tell the sender that their Teams message failed');
+      });
   };
   const messenger = new TeamsMessenger(
     adapter,
@@ -81,5 +94,7 @@ export function createTeamsEndpoint(options: TeamsEndpointOptions): TeamsEndpoin
       });
       return teamsMessagesRoute(adapter, bot, settings.maxBodyBytes);
     },
+    idle: () => afterAck.idle(),
+    stop: (timeoutMs) => within(timeoutMs, afterAck.idle()),
   };
 }

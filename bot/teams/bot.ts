@@ -39,7 +39,7 @@ export interface TeamsBotDeps extends ReplyDeps {
 
 const UNKNOWN_USER =
   'I cannot tell who you are: Teams did not send your Entra user and tenant, so I cannot check your role.';
-const FAILED = "Something went wrong while answering in Teams; the bot's log has the details.";
+export const FAILED = "Something went wrong while answering in Teams; the bot's log has the details.";
 
 /**
  * The Teams front end: message activities (personal chat, channels, group chats) become commands, card clicks

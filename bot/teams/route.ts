@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityHandlerBase, CloudAdapter, Response as BotResponse } from 'botbuilder';
 import { z } from 'zod';
 import { sendJson, type Route } from '../http/server.js';
+import { pendingAcks } from '../slack/after-ack.js';
 
 /** Where Teams (and the Agents Playground) deliver activities: the Azure Bot's messaging endpoint. */
 export const TEAMS_MESSAGES_PATH = '/api/messages';
@@ -72,7 +73,8 @@ export function botResponseOf(res: ServerResponse): BotResponse {
  * POST /api/messages for bot/http/server.ts. The body is capped (413) and must be a JSON object (400); then
  * CloudAdapter.process authenticates it — with an app id configured, botbuilder's JWT validation answers 401
  * before any bot code runs; without one (local mode), authentication is disabled — and runs the bot's turn.
- * Invoke answers (Action.Execute) come back in the HTTP body.
+ * A message is answered once authenticated and its turn runs afterwards (acking-adapter.ts); invoke answers
+ * (Action.Execute) come back in the HTTP body.
  */
 export function teamsMessagesRoute(
   adapter: CloudAdapter,
@@ -83,6 +85,7 @@ export function teamsMessagesRoute(
     path: TEAMS_MESSAGES_PATH,
     methods: {
       POST: async (req, res) => {
+        pendingAcks.track(res);
         let raw: Buffer;
         try {
           raw = await readBody(req, maxBodyBytes);

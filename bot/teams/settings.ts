@@ -35,6 +35,11 @@ export const teamsSettingsSchema = z
      * later update the card afterwards.
      */
     invokeDeadlineMs: z.number().int().min(1).default(8_000),
+    /**
+     * How many message turns run at once after their HTTP answer; the rest wait their turn (after-ack.ts), so
+     * a burst of messages cannot slow the answers to the requests still arriving.
+     */
+    afterAckConcurrency: z.number().int().min(1).max(100).default(8),
   })
   .refine((settings) => settings.appId !== undefined || settings.appPassword === undefined, {
     message: 'an app password needs an app id',

@@ -5,7 +5,7 @@ import type { Core } from './core.js';
 import { requestCard } from './execution/render.js';
 import { startExecution } from './execution/runner.js';
 import type { Decision } from './approvals/service.js';
-import type { ApprovalRequest } from './model.js';
+import { FINAL_STATES, type ApprovalRequest } from './model.js';
 import { startRequest } from './requests.js';
 import type { ActionRequest, Reply } from './types.js';
 import { slug, viewCard } from './views.js';
@@ -50,6 +50,9 @@ async function afterDecision(core: Core, decision: Decision, action: ActionReque
   if (decision.kind === 'refused') return [privately(decision.message)];
   const card = requestCard(core.stores.views, request);
   if (decision.kind === 'decided') {
+    // Only a final card may replace the message: a request still running is shown by the run itself, and a
+    // card read here could land after the run's newer one (another replica's, say) and hide it.
+    if (!FINAL_STATES.includes(request.state)) return [privately(alreadyDecided(request))];
     return [replacing((await card)(action.conversation.platform)), privately(alreadyDecided(request))];
   }
   if (action.message !== undefined) void core.publisher.track(request.id, action.message);

@@ -28,8 +28,24 @@ function optionName(token: Token): string | null {
   return token.text.slice(2);
 }
 
+/**
+ * Longer than any value a command takes (an e-mail address is at most 254 characters): such a word is refused
+ * here, before any rule quotes it back in a sentence.
+ */
+export const MAX_WORD_CHARACTERS = 1000;
+
+function wordTooLong(tokens: readonly Token[]): ArgumentError | null {
+  const longest = tokens.reduce((most, token) => Math.max(most, token.text.length), 0);
+  if (longest <= MAX_WORD_CHARACTERS) return null;
+  return new ArgumentError(
+    `One word is ${longest.toLocaleString('en-US')} characters long; no command takes a word longer than ${MAX_WORD_CHARACTERS.toLocaleString('en-US')}.`,
+  );
+}
+
 /** Splits tokens into positional words and declared options (`--flag`, `--name value`, `--name=value`). */
 export function parseLine(tokens: readonly Token[], spec: OptionSpec, command: string): ParsedLine {
+  const tooLong = wordTooLong(tokens);
+  if (tooLong !== null) throw tooLong;
   const line: ParsedLine = { words: [], options: {} };
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index];

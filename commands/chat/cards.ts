@@ -43,6 +43,16 @@ export function workingCard(title: string, text: string): CardModel {
   return parseCardModel({ title, status: 'Working…', tone: 'info', notes: [{ text }] });
 }
 
+/**
+ * What someone typed, quoted back in a sentence: at most `max` code points (so no surrogate pair is cut in
+ * half), cut with "…".
+ */
+export function clipped(text: string, max = 100): string {
+  if (text.length <= max) return text;
+  const characters = Array.from(text);
+  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
+}
+
 /** "2026-08-14 09:30 UTC". */
 export function formatWhen(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

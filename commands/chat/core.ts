@@ -33,6 +33,11 @@ export interface ChatOpsDeps {
   newId?: () => string;
   /** Time source for the card-update throttle (tests). */
   timers?: Timers;
+  /**
+   * Whether the database answers right now (a background health check). While a request waits on the
+   * database and this says no, the admin is told "temporarily unavailable" at once. Default: always yes.
+   */
+  databaseAvailable?: () => boolean;
 }
 
 export interface Core {
@@ -51,6 +56,7 @@ export interface Core {
   publisher: CardPublisher;
   background: BackgroundTasks;
   newId: () => string;
+  databaseAvailable: () => boolean;
   /** Runs in progress in this process, stopped by ChatCore.stop(). */
   runs: Set<AbortController>;
 }
@@ -84,6 +90,7 @@ export function assembleCore(deps: ChatOpsDeps): Core {
     ),
     background: new BackgroundTasks(logger),
     newId: deps.newId ?? randomUUID,
+    databaseAvailable: deps.databaseAvailable ?? (() => true),
     runs: new Set(),
   };
 }

@@ -25,11 +25,18 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
+ * Longer input is no typo of a command name, and comparing it costs time growing with its length times the
+ * names' (a 100 KB word took seconds): it gets no suggestion.
+ */
+const MAX_TYPO_LENGTH = 50;
+
+/**
  * The candidate closest to `input` (case-insensitive). A candidate that contains the input or starts with it
  * ("reset" → "password-reset") beats one that is merely a few letters away.
  */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
   const word = input.toLowerCase();
+  if (word.length > MAX_TYPO_LENGTH) return undefined;
   let best: { name: string; score: number } | undefined;
   for (const name of candidates) {
     const contains = word.length >= 3 && name.includes(word);

@@ -3,7 +3,7 @@ import { DatabaseUnavailableError } from '../errors.js';
 import { approveAction, cancelAction, csvAction, pageAction, privately, retryAction } from './actions.js';
 import { APPROVE_VERB, CANCEL_VERB, RETRY_VERB } from './approvals/cards.js';
 import { ArgumentError, parseLine } from './arguments.js';
-import { argumentErrorCard, unavailableCard } from './cards.js';
+import { argumentErrorCard, clipped, unavailableCard } from './cards.js';
 import type { StoredArgs } from './command.js';
 import { assembleCore, parseContextFor, type ChatOpsDeps, type Core } from './core.js';
 import { postDigest, type DigestResult } from './digest.js';
@@ -37,13 +37,25 @@ export interface ChatCore extends ChatOps {
 
 export { type ChatOpsDeps } from './core.js';
 
+/**
+ * More than any command needs (2,000 addresses fit): longer text is refused before it is even split into
+ * words, so no amount of text keeps the bot busy.
+ */
+export const MAX_COMMAND_CHARACTERS = 100_000;
+
 function unknownSentence(resolution: Extract<Resolution, { kind: 'unknown' }>): string {
   const guess = resolution.suggestion === undefined ? '' : ` Did you mean "${resolution.suggestion}"?`;
-  return `"${resolution.word}" is not a command.${guess} Type "help" for the list.`;
+  return `"${clipped(resolution.word)}" is not a command.${guess} Type "help" for the list.`;
+}
+
+function tooLongSentence(text: string): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  return `That message is ${count(text.length)} characters long; a command can be at most ${count(MAX_COMMAND_CHARACTERS)}.`;
 }
 
 async function commandReplies(core: Core, request: CommandRequest): Promise<Reply[]> {
   rememberConversation(core, request.conversation);
+  if (request.text.length > MAX_COMMAND_CHARACTERS) return [privately(tooLongSentence(request.text))];
   const resolution = core.registry.resolve(request.text);
   if (resolution.kind === 'empty') return commandReplies(core, { ...request, text: 'help' });
   if (resolution.kind === 'unknown') return [privately(unknownSentence(resolution))];
@@ -86,13 +98,39 @@ async function actionReplies(core: Core, action: ActionRequest): Promise<Reply[]
   }
 }
 
+const unavailable = (): Reply[] => [{ card: unavailableCard(), visibility: 'private' }];
+const HEALTH_POLL_MS = 500;
+
+/**
+ * Settles with the "temporarily unavailable" answer as soon as the health check says the database is gone
+ * while `work` still waits (on it); never, otherwise. A command abandoned so has changed nothing yet that
+ * the admin could see; whatever it finishes later is not shown.
+ */
+function unavailableWhileWaiting(core: Core, work: Promise<unknown>): Promise<Reply[]> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (core.databaseAvailable()) return;
+      clearInterval(timer);
+      resolve(unavailable());
+    }, HEALTH_POLL_MS);
+    timer.unref();
+    const stop = (): void => {
+      clearInterval(timer);
+    };
+    work.then(stop, stop);
+  });
+}
+
 /** Nothing escapes to the adapter: an outage or a bug becomes a private sentence. */
 async function guarded(core: Core, what: string, work: () => Promise<Reply[]>): Promise<Reply[]> {
+  if (!core.databaseAvailable()) return unavailable();
   try {
-    return await work();
+    const running = work();
+    // The race's loser is still awaited by nobody: its rejection must not count as unhandled.
+    running.catch(() => undefined);
+    return await Promise.race([running, unavailableWhileWaiting(core, running)]);
   } catch (error) {
-    if (error instanceof DatabaseUnavailableError)
-      return [{ card: unavailableCard(), visibility: 'private' }];
+    if (error instanceof DatabaseUnavailableError) return unavailable();
     core.logger.error({ err: errorName(error), what }, 'a chat request failed');
     return [privately("Something went wrong, so nothing was changed; the bot's log has the details.")];
   }

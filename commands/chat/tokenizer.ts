@@ -26,12 +26,16 @@ const CLOSING_QUOTE: Record<string, string> = {
 
 const SEPARATOR = /[\s,]/;
 
-/** Slack's link markup, Teams' mention markup and typographic dashes, back to what was typed. */
+/**
+ * Slack's link markup, Teams' mention markup and typographic dashes, back to what was typed. The markup's
+ * parts never hold a '<' (Slack escapes it), so no pattern may run past one: otherwise a line of many
+ * unclosed "<mailto:" costs time growing with the square of its length.
+ */
 export function normaliseCommandText(text: string): string {
   return text
     .replace(/\u00a0/g, ' ')
-    .replace(/<(?:mailto:|https?:\/\/)[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<mailto:([^|>]*)>/g, '$1')
+    .replace(/<(?:mailto:|https?:\/\/)[^|<>]*\|([^<>]*)>/g, '$1')
+    .replace(/<mailto:([^|<>]*)>/g, '$1')
     .replace(/<at>([^<]*)<\/at>/g, (_, name: string) => `"@${name.trim()}"`)
     .replace(/(^|[\s,])[—–](?=\S)/g, '$1--');
 }
@@ -54,6 +58,9 @@ function readQuoted(text: string, start: number, close: string): { word: string;
 export function tokenize(input: string): Token[] {
   const text = normaliseCommandText(input);
   const tokens: Token[] = [];
+  // A quote that found no closing one from here finds none from any later place either: remembering that
+  // keeps a line of many unclosed quotes linear (each one would otherwise read to the end of the line).
+  const unclosed = new Set<string>();
   let index = 0;
   while (index < text.length) {
     const char = text.charAt(index);
@@ -62,7 +69,8 @@ export function tokenize(input: string): Token[] {
       continue;
     }
     const close = CLOSING_QUOTE[char];
-    const quoted = close === undefined ? null : readQuoted(text, index, close);
+    const quoted = close === undefined || unclosed.has(close) ? null : readQuoted(text, index, close);
+    if (quoted === null && close !== undefined) unclosed.add(close);
     if (quoted !== null) {
       tokens.push({ text: quoted.word, quoted: true });
       index = quoted.end;

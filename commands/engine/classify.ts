@@ -28,8 +28,8 @@ export interface PreviewRow {
 }
 
 export interface DirectoryMatch {
-  /** The directory user holding this email, if any. */
-  user: DirectoryUser | undefined;
+  /** The directory user holding this email, if any (only whom it was imported from matters). */
+  user: Pick<DirectoryUser, 'importedFromM365Id'> | undefined;
   /** The directory user bound to this Microsoft 365 object, if any. */
   boundUserId: string | undefined;
 }

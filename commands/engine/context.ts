@@ -1,4 +1,5 @@
 import { NotConnectedError } from '../errors.js';
+import type { DirectoryIndex } from './directory-index.js';
 import type { Connection } from './model.js';
 import type {
   AuditLog,
@@ -25,11 +26,18 @@ export interface EngineDeps {
   connection: ConnectionStore;
   audit: AuditLog;
   operations: Operations;
+  /** The directory snapshot import-preview classifies against (one read instead of lookups per page). */
+  directoryIndex: DirectoryIndex;
   gateway: M365Gateway;
   jobs: EngineJobs;
   clock: Clock;
   settings: EngineSettingsInput;
   logger?: EngineLogger;
+  /**
+   * Awaited by a bulk run before each next user: the host holds bulk work back while it has something more
+   * urgent on the same event loop (the bot: chat requests waiting for their acknowledgement). Default: none.
+   */
+  beforeEachUser?: () => Promise<void>;
 }
 
 /** What every operation works with: the ports, parsed settings and a logger. */

@@ -45,6 +45,8 @@ export interface Bindings {
   get(userId: string): Promise<Binding | null>;
   findByEmail(email: string): Promise<Binding | null>;
   findByM365Ids(m365Ids: readonly string[]): Promise<Map<string, Binding>>;
+  /** Bulk lookup keyed by user id; users without a binding are absent from the map. */
+  findByUserIds(userIds: readonly string[]): Promise<Map<string, Binding>>;
   /** Creates the binding, or returns null when the user already has one (nothing is overwritten). */
   create(binding: Omit<Binding, 'updatedAt'>): Promise<Binding | null>;
   /**
@@ -83,6 +85,8 @@ export interface AuditQuery {
 export interface AuditLog {
   append(event: NewAuditEvent): Promise<AuditEvent>;
   query(query: AuditQuery): Promise<AuditEvent[]>;
+  /** The latest outcome recorded for each target of `action` in one operation (all of them, streamed). */
+  outcomesOf(operationId: string, action: string): Promise<Map<string, AuditEvent['outcome']>>;
 }
 
 export interface OperationStart {
@@ -94,22 +98,26 @@ export interface OperationStart {
 }
 
 /** Idempotent operations: a crash in the middle resumes from the recorded steps. */
+/** One write's worth of a user's progress in an operation. */
+export interface UserProgress {
+  steps?: Record<string, StepState>;
+  result?: {
+    outcome: 'done' | 'failed' | 'skipped';
+    m365Id?: string | null;
+    errorCode?: string | null;
+    errorMessage?: string | null;
+  };
+}
+
 export interface Operations {
   /** Creates the operation and one pending record per user; with an existing id, returns it unchanged. */
   begin(start: OperationStart): Promise<{ operation: Operation; resumed: boolean }>;
   users(operationId: string): Promise<OperationUser[]>;
-  /** Atomic: sets one step's state for one user. */
-  setStep(operationId: string, emailLower: string, step: string, state: StepState): Promise<void>;
-  finishUser(
-    operationId: string,
-    emailLower: string,
-    result: {
-      outcome: 'done' | 'failed' | 'skipped';
-      m365Id?: string | null;
-      errorCode?: string | null;
-      errorMessage?: string | null;
-    },
-  ): Promise<void>;
+  /**
+   * Records, in one write, what happened to one user since the last record: step states (later entries win)
+   * and, once the user is settled, its outcome. Records of a user not in the operation are ignored.
+   */
+  record(operationId: string, emailLower: string, progress: UserProgress): Promise<void>;
   complete(operationId: string): Promise<void>;
   /** Operations a crash left running, to resume at start-up. */
   running(): Promise<Operation[]>;
@@ -172,7 +180,11 @@ export interface M365Gateway extends M365Directory {
 
 /** The engine's scheduled follow-ups (implemented with Agenda jobs in bot/). Each replaces an earlier one. */
 export interface EngineJobs {
-  schedulePasswordExpiry(userId: string, at: Date): Promise<void>;
+  /**
+   * `replacesEarlier: false` when the caller knows no expiry job exists (the user had no expiring password):
+   * skips the cancel, which on FerretDB scans every scheduled job.
+   */
+  schedulePasswordExpiry(userId: string, at: Date, options?: { replacesEarlier?: boolean }): Promise<void>;
   cancelPasswordExpiry(userId: string): Promise<void>;
   /** `bind` carries the original bind's options (licence, welcome) to the retry; optional, additive. */
   scheduleAddressReleaseRetry(

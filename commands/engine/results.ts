@@ -44,6 +44,11 @@ export interface UserResult {
   note?: string;
   /** Only in the caller's result of a password reset or account creation; never stored or logged. */
   password?: string;
+  /**
+   * An earlier, interrupted run of this operation set this user's password (created the account, or reset
+   * it) and its result never reached anyone: the password is unknown and must be reset.
+   */
+  passwordUndelivered?: true;
 }
 
 export interface Totals {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { InvalidInputError, isDomainError, UnexpectedError, type DomainError } from '../errors.js';
-import { recordDryRun, recordUserResult } from './audit.js';
+import { InvalidInputError, UnexpectedError } from '../errors.js';
+import { recordDryRun } from './audit.js';
 import { requireConnected, type EngineContext } from './context.js';
+import { createDirectoryPrefetch } from './directory-prefetch.js';
 import { emailKey } from './mapping.js';
-import { actorSchema, type Actor, type OperationUser } from './model.js';
+import { actorSchema, type Actor, type AuditEvent, type OperationUser } from './model.js';
 import { errorSummary, totalsOf, type OperationReport, type Progress, type UserResult } from './results.js';
-import { createStepLog, type UserHandler, type UserTask } from './task.js';
+import { processUser, type RunState } from './run-user.js';
+import type { UserHandler } from './task.js';
 
 /**
  * The bulk runner every multi-user operation goes through: idempotency key, bounded concurrency, the error
@@ -37,18 +39,6 @@ export interface BulkSpec {
   parameters: Record<string, unknown>;
 }
 
-interface RunState {
-  context: EngineContext;
-  spec: BulkSpec;
-  options: RunOptions;
-  dryRun: boolean;
-  operationId: string | null;
-  prior: Map<string, OperationUser>;
-  handler: UserHandler;
-  stoppedBy: DomainError | undefined;
-  progress: Progress;
-}
-
 function distinctEmails(emails: readonly string[]): string[] {
   const seen = new Map<string, string>();
   for (const email of emails) {
@@ -56,99 +46,6 @@ function distinctEmails(emails: readonly string[]): string[] {
     if (trimmed !== '' && !seen.has(emailKey(trimmed))) seen.set(emailKey(trimmed), trimmed);
   }
   return [...seen.values()];
-}
-
-export function asDomainError(error: unknown, context: EngineContext, email: string): DomainError {
-  if (isDomainError(error)) return error;
-  context.logger.error({ err: error, email }, 'unexpected failure in an engine operation');
-  return new UnexpectedError({ cause: error });
-}
-
-function makeTask(state: RunState, email: string): UserTask {
-  const emailLower = emailKey(email);
-  const { context, dryRun, operationId } = state;
-  return {
-    email,
-    emailLower,
-    dryRun,
-    m365: dryRun ? context.gateway.dryRun() : context.gateway,
-    trace: { requestIds: [] },
-    steps: createStepLog({
-      operations: context.operations,
-      operationId,
-      emailLower,
-      prior: state.prior.get(emailLower),
-      signal: state.options.signal,
-    }),
-    actor: state.options.actor,
-    operationId,
-    changes: [],
-    note: undefined,
-  };
-}
-
-function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true && (error === signal.reason || !isDomainError(error));
-}
-
-async function processUser(state: RunState, email: string): Promise<UserResult> {
-  const previous = state.prior.get(emailKey(email));
-  if (previous && (previous.outcome === 'done' || previous.outcome === 'skipped')) {
-    return {
-      email,
-      outcome: previous.outcome,
-      changes: [],
-      note: 'completed by an earlier run of this operation',
-    };
-  }
-  const task = makeTask(state, email);
-  let result: UserResult;
-  let m365Id: string | null | undefined;
-  let stopsRun = false;
-  try {
-    const outcome = await state.handler(task);
-    m365Id = outcome.m365Id;
-    result = { email, outcome: outcome.outcome, changes: task.changes };
-    if (outcome.password !== undefined) result.password = outcome.password;
-  } catch (error) {
-    if (isAbort(error, state.options.signal)) throw error;
-    const failure = asDomainError(error, state.context, email);
-    task.trace.requestIds.push(...failure.requestIds);
-    result = { email, outcome: 'failed', changes: task.changes, error: errorSummary(failure) };
-    stopsRun = failure.policy === 'stop-run';
-    if (stopsRun) state.stoppedBy ??= failure;
-  }
-  if (task.note !== undefined) result.note = task.note;
-  // A stop-run failure is the run's, not this user's: the user stays pending so a resume retries it.
-  await finishUser(state, result, m365Id, !stopsRun);
-  if (!state.dryRun) {
-    await recordUserResult(
-      state.context,
-      state.spec,
-      state.options.actor,
-      state.operationId,
-      result,
-      task.trace.requestIds,
-    );
-  }
-  return result;
-}
-
-async function finishUser(
-  state: RunState,
-  result: UserResult,
-  m365Id: string | null | undefined,
-  settled: boolean,
-): Promise<void> {
-  const { context, operationId } = state;
-  if (operationId !== null && settled && result.outcome !== 'planned') {
-    await context.operations.finishUser(operationId, emailKey(result.email), {
-      outcome: result.outcome,
-      ...(m365Id === undefined ? {} : { m365Id }),
-      errorCode: result.error?.code ?? null,
-      errorMessage: result.error?.message ?? null,
-    });
-  }
 }
 
 function reportProgress(state: RunState, result: UserResult): void {
@@ -169,6 +66,7 @@ async function runPool(state: RunState, emails: readonly string[]): Promise<(Use
       const email = emails[index];
       if (email === undefined) return;
       try {
+        await state.context.beforeEachUser?.();
         state.options.signal?.throwIfAborted();
         const result = await processUser(state, email);
         results[index] = result;
@@ -207,9 +105,29 @@ async function beginOperation(
   if (!begun.resumed) return { emails, resumed: false };
   // A resume works on the users recorded when the operation began (spelled as the caller spells them now).
   const recorded = await context.operations.users(state.operationId);
-  for (const user of recorded) state.prior.set(user.emailLower, user);
+  const audited = await context.audit.outcomesOf(state.operationId, spec.kind);
+  for (const user of recorded) state.prior.set(user.emailLower, await settledByAudit(state, user, audited));
+  state.interruptedEarlier = begun.operation.status === 'running';
   const spelled = new Map(emails.map((email) => [emailKey(email), email]));
   return { emails: recorded.map((user) => spelled.get(user.emailLower) ?? user.emailLower), resumed: true };
+}
+
+/**
+ * A user's audit event is written before the user is recorded as settled, so a crash between the two
+ * leaves a user whose result is in the audit log only: it is settled now, from there, instead of being
+ * processed (and audited) a second time.
+ */
+async function settledByAudit(
+  state: RunState,
+  user: OperationUser,
+  audited: Map<string, AuditEvent['outcome']>,
+): Promise<OperationUser> {
+  if (user.outcome === 'done' || user.outcome === 'skipped' || state.operationId === null) return user;
+  const event = audited.get(user.emailLower);
+  const outcome = event === 'succeeded' ? 'done' : event === 'skipped' ? 'skipped' : undefined;
+  if (outcome === undefined) return user;
+  await state.context.operations.record(state.operationId, user.emailLower, { result: { outcome } });
+  return { ...user, outcome };
 }
 
 /** Runs `handler` for every email and reports per user; see RunOptions for the knobs. */
@@ -229,12 +147,15 @@ export async function runBulk(
     dryRun,
     operationId: dryRun ? null : (parsed.operationId ?? randomUUID()),
     prior: new Map(),
+    interruptedEarlier: false,
     handler,
     stoppedBy: undefined,
     progress: { done: 0, failed: 0, total: 0 },
+    directory: createDirectoryPrefetch(context.users, context.bindings, []),
   };
   const begun = await beginOperation(state, distinctEmails(spec.emails));
   state.progress.total = begun.emails.length;
+  state.directory = createDirectoryPrefetch(context.users, context.bindings, begun.emails);
   const pooled = await runPool(state, begun.emails);
   const results = begun.emails.map((email, index) => pooled[index] ?? stoppedResult(state, email));
   // A run a stop-run error ended stays 'running': Operations.running() offers it for a resume.
@@ -285,9 +206,11 @@ export async function runOne(
     dryRun: false,
     operationId: null,
     prior: new Map(),
+    interruptedEarlier: false,
     handler,
     stoppedBy: undefined,
     progress: { done: 0, failed: 0, total: 1 },
+    directory: createDirectoryPrefetch(context.users, context.bindings, []),
   };
   return processUser(state, spec.email);
 }

@@ -1,5 +1,5 @@
 import { GraphUnavailableError, isDomainError } from '../errors.js';
-import type { Actor, OperationUser, StepState } from './model.js';
+import type { Actor, Binding, DirectoryUser, OperationUser, StepState } from './model.js';
 import type { M365Directory, Operations, RequestTrace } from './ports.js';
 import type { PlannedChange } from './results.js';
 
@@ -17,6 +17,10 @@ export interface UserTask {
   trace: RequestTrace;
   steps: StepLog;
   actor: Actor;
+  /** This user's directory record (read with its neighbours in the run: see directory-prefetch.ts). */
+  directoryUser: () => Promise<DirectoryUser | null>;
+  /** That user's binding (read with its neighbours too: see directory-prefetch.ts). */
+  currentBinding: (user: DirectoryUser) => Promise<Binding | null>;
   operationId: string | null;
   changes: PlannedChange[];
   /** A remark for the result and the audit event. */
@@ -37,6 +41,11 @@ export type UserHandler = (task: UserTask) => Promise<HandlerResult>;
  * The steps of one user in one operation, recorded so that a crash never repeats a create or a licence:
  * each step is 'started' before its Microsoft 365 call and 'done' after. A step an earlier attempt left
  * 'started' may or may not have reached Microsoft 365; the handler verifies before repeating it.
+ *
+ * Only 'started' is written before the work goes on; an outcome ('done', 'failed') is held back and written
+ * with the next write of this user (the next step's 'started', or the user's result). Losing it in a crash
+ * leaves 'started', which every step verifies anyway, so correctness needs nothing more and a created,
+ * licensed user costs three writes instead of five.
  */
 export interface StepLog {
   /** The state an earlier attempt of this operation left this step in (undefined: never started). */
@@ -46,9 +55,13 @@ export interface StepLog {
   /** started → action → done. The run may be stopped (abort) before the step and after its call. */
   run<T>(step: string, action: () => Promise<T>): Promise<T>;
   /** Records a step as done without running it (verified as already done in Microsoft 365). */
-  markDone(step: string): Promise<void>;
+  markDone(step: string): void;
   /** Throws the abort reason when the run was stopped. */
   checkpoint(): void;
+  /** The step outcomes not yet written; the caller writes them with the user's result. */
+  takeUnwritten(): Record<string, StepState>;
+  /** Every step state this attempt reached (written or not). */
+  states(): Record<string, StepState>;
 }
 
 export interface StepLogInput {
@@ -61,11 +74,21 @@ export interface StepLogInput {
 
 export function createStepLog(input: StepLogInput): StepLog {
   const { operations, operationId, emailLower, prior, signal } = input;
-  const recorded = new Map<string, StepState>(Object.entries(prior?.steps ?? {}));
-  const record = async (step: string, state: StepState): Promise<void> => {
+  let unwritten: Record<string, StepState> = {};
+  const reached: Record<string, StepState> = {};
+  const takeUnwritten = (): Record<string, StepState> => {
+    const taken = unwritten;
+    unwritten = {};
+    return taken;
+  };
+  const hold = (step: string, state: StepState): void => {
+    reached[step] = state;
+    if (operationId !== null) unwritten[step] = state;
+  };
+  const start = async (step: string): Promise<void> => {
+    reached[step] = 'started';
     if (operationId === null) return;
-    await operations.setStep(operationId, emailLower, step, state);
-    recorded.set(step, state);
+    await operations.record(operationId, emailLower, { steps: { ...takeUnwritten(), [step]: 'started' } });
   };
   const checkpoint = (): void => {
     signal?.throwIfAborted();
@@ -74,23 +97,27 @@ export function createStepLog(input: StepLogInput): StepLog {
     previous: (step) => prior?.steps[step],
     resumed: () => Object.values(prior?.steps ?? {}).some((state) => state !== 'pending'),
     checkpoint,
-    markDone: (step) => record(step, 'done'),
+    markDone: (step) => {
+      hold(step, 'done');
+    },
+    takeUnwritten,
+    states: () => ({ ...reached }),
     async run(step, action) {
       checkpoint();
-      await record(step, 'started');
+      await start(step);
       let value: Awaited<ReturnType<typeof action>>;
       try {
         value = await action();
       } catch (error) {
         // Microsoft 365 answered "no": the step did not happen and may run again. A lost connection or an
         // outage leaves it 'started' (it may have happened), to be verified before any repeat.
-        if (isDomainError(error) && !(error instanceof GraphUnavailableError)) await record(step, 'failed');
+        if (isDomainError(error) && !(error instanceof GraphUnavailableError)) hold(step, 'failed');
         throw error;
       }
       // A stop here leaves the step 'started' although Microsoft 365 already has it: the hardest case a
       // resume must handle, so the crash simulation deliberately produces it.
       checkpoint();
-      await record(step, 'done');
+      hold(step, 'done');
       return value;
     },
   };

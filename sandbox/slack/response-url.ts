@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { parseBlocks, SlackError } from './blocks.js';
-import type { SlackStore } from './store.js';
+import type { Ephemeral, SlackMessage, SlackStore } from './store.js';
 
 /**
  * response_url (chat-platforms §1.2): at most 5 uses within 30 minutes; `response_type` ephemeral (default) or
- * in_channel; for interactions also `replace_original` / `delete_original`. What Slack answers past the limits
+ * in_channel; for interactions also `replace_original` / `delete_original`, which reach an ephemeral message
+ * too (the only way to change one). What Slack answers past the limits
  * is not published in detail; this stand-in answers 404 with `used_url` (sixth use) or `expired_url` (after 30
  * minutes) [unconfirmed], and Bolt's respond() throws on either.
  */
@@ -14,7 +15,10 @@ export const RESPONSE_URL_LIFETIME_MS = 30 * 60 * 1000;
 interface Grant {
   channel: string;
   user: string;
-  /** The message the interaction came from (block_actions), for replace_original / delete_original. */
+  /**
+   * The message the interaction came from (block_actions), for replace_original / delete_original: a channel
+   * message, or an ephemeral shown to `user`.
+   */
   messageTs?: string;
   issuedAt: number;
   uses: number;
@@ -74,10 +78,21 @@ export class ResponseUrls {
     }
   }
 
+  /**
+   * The message the interaction came from: a channel message, or an ephemeral the clicking user saw. Slack
+   * lets a response_url replace or delete an ephemeral (chat.update and chat.delete cannot reach one).
+   */
+  private original(grant: Grant): SlackMessage | Ephemeral | undefined {
+    if (grant.messageTs === undefined) return undefined;
+    return (
+      this.store.message(grant.channel, grant.messageTs) ??
+      this.store.ephemeral(grant.channel, grant.user, grant.messageTs)
+    );
+  }
+
   private deliver(grant: Grant, body: Record<string, unknown>): void {
     const { store } = this;
-    const original =
-      grant.messageTs === undefined ? undefined : store.message(grant.channel, grant.messageTs);
+    const original = this.original(grant);
     if (body.delete_original === true) {
       if (!original) throw new SlackError('message_not_found');
       original.deleted = true;
@@ -90,14 +105,7 @@ export class ResponseUrls {
     const content = { text: text ?? '', ...(blocks ? { blocks } : {}) };
     if (body.replace_original === true) {
       if (!original) throw new SlackError('message_not_found');
-      Object.assign(original, content, { editedTs: store.nextTs() });
-      if (!blocks) delete original.blocks;
-      store.record('updates', {
-        channel: original.channel,
-        ts: original.ts,
-        ...content,
-        via: 'response_url',
-      });
+      this.replace(original, content);
     } else if (body.response_type === 'in_channel') {
       const message = {
         channel: grant.channel,
@@ -116,5 +124,19 @@ export class ResponseUrls {
         via: 'response_url',
       });
     }
+  }
+
+  /** replace_original: the message changes in place (an ephemeral stays one, seen by its user only). */
+  private replace(original: SlackMessage | Ephemeral, content: { text: string; blocks?: unknown[] }): void {
+    Object.assign(original, content, { editedTs: this.store.nextTs() });
+    if (!content.blocks) delete original.blocks;
+    const ephemeralUser = 'via' in original ? { user: original.user } : {};
+    this.store.record('updates', {
+      channel: original.channel,
+      ts: original.ts,
+      ...content,
+      via: 'response_url',
+      ...ephemeralUser,
+    });
   }
 }

@@ -27,7 +27,7 @@ export interface SlashCommandInput {
 export interface BlockActionInput {
   userId: string;
   channelId: string;
-  /** The message that carries the button. */
+  /** The message that carries the button: one in the channel, or an ephemeral shown to `userId`. */
   messageTs: string;
   actionId: string;
   value?: string;
@@ -126,6 +126,12 @@ export function createSlackSender(options: {
       ),
     blockAction: (input, signing) => {
       const message = api.messages(input.channelId).find((candidate) => candidate.ts === input.messageTs);
+      // A button on an ephemeral the user sees: Slack flags the container and sends no `message`.
+      const ephemeral =
+        message === undefined &&
+        api
+          .ephemerals(input.userId)
+          .some((candidate) => candidate.channel === input.channelId && candidate.ts === input.messageTs);
       const payload = {
         type: 'block_actions',
         user: {
@@ -140,19 +146,23 @@ export function createSlackSender(options: {
           type: 'message',
           message_ts: input.messageTs,
           channel_id: input.channelId,
-          is_ephemeral: false,
+          is_ephemeral: ephemeral,
         },
         trigger_id: triggerId(),
         team: { id: team.id, domain: team.domain },
         channel: { id: input.channelId, name: input.channelId },
-        message: {
-          type: 'message',
-          ts: input.messageTs,
-          text: message?.text ?? '',
-          user: bot.userId,
-          bot_id: bot.botId,
-          blocks: message?.blocks ?? [],
-        },
+        ...(ephemeral
+          ? {}
+          : {
+              message: {
+                type: 'message',
+                ts: input.messageTs,
+                text: message?.text ?? '',
+                user: bot.userId,
+                bot_id: bot.botId,
+                blocks: message?.blocks ?? [],
+              },
+            }),
         response_url:
           input.responseUrl ??
           api.responseUrlFor(input.channelId, input.userId, { messageTs: input.messageTs }),

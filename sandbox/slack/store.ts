@@ -23,6 +23,8 @@ export interface MessageUpdate {
   text: string;
   blocks?: unknown[];
   via: 'chat.update' | 'response_url';
+  /** Set when the replaced message is an ephemeral: only this user saw it, and sees the new version. */
+  user?: string;
 }
 
 export interface Ephemeral {
@@ -32,6 +34,9 @@ export interface Ephemeral {
   text: string;
   blocks?: unknown[];
   via: 'chat.postEphemeral' | 'response_url';
+  /** Set by response_url replace_original / delete_original (the only way to change an ephemeral). */
+  editedTs?: string;
+  deleted?: boolean;
 }
 
 export interface ResponseUrlPost {
@@ -118,6 +123,17 @@ export class SlackStore {
   message(channel: string, ts: string): SlackMessage | undefined {
     return this.messages.find(
       (message) => message.channel === channel && message.ts === ts && !message.deleted,
+    );
+  }
+
+  /** An ephemeral `user` sees in `channel` (not persisted by Slack, but its response_url can still reach it). */
+  ephemeral(channel: string, user: string, ts: string): Ephemeral | undefined {
+    return this.ephemerals.find(
+      (ephemeral) =>
+        ephemeral.channel === channel &&
+        ephemeral.user === user &&
+        ephemeral.ts === ts &&
+        ephemeral.deleted !== true,
     );
   }
 

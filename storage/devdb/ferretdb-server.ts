@@ -58,7 +58,13 @@ export async function startFerretDb(options: StartOptions): Promise<DevDatabase>
   const port = options.port ?? (await freeLoopbackPort());
   const args = [
     '--handler=sqlite',
-    `--sqlite-url=file:${dataDir}/`,
+    // _txlock=immediate: a write transaction takes SQLite's write lock when it starts, waiting (busy_timeout)
+    // for another writer, instead of starting as a reader and failing with SQLITE_BUSY at its first write
+    // when another writer committed meanwhile (seen with 50 concurrent writers).
+    // synchronous(normal): in WAL mode a commit no longer waits for an fsync of the WAL, which halves the
+    // cost of a write (measured 1.3 → 0.5 ms per insert). A killed process loses nothing (SQLite's documented
+    // guarantee); only a power loss or OS crash may roll back the last commits, acceptable for the dev server.
+    `--sqlite-url=file:${dataDir}/?_txlock=immediate&_pragma=synchronous(normal)`,
     `--listen-addr=127.0.0.1:${port}`,
     '--telemetry=disable',
     '--state-dir=-',

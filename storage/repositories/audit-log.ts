@@ -51,6 +51,19 @@ export class MongoAuditLog implements AuditLog {
     return { id: objectId.toHexString(), ...stored };
   }
 
+  async outcomesOf(operationId: string, action: string): Promise<Map<string, AuditEvent['outcome']>> {
+    const latest = new Map<string, AuditEvent['outcome']>();
+    const cursor = this.collection
+      .find({ operationId, action }, { projection: { target: 1, outcome: 1, at: 1 } })
+      .sort({ at: 1, _id: 1 });
+    await this.guard.run(async () => {
+      for await (const event of cursor) {
+        if (typeof event.target === 'string') latest.set(event.target.toLowerCase(), event.outcome);
+      }
+    });
+    return latest;
+  }
+
   /** Newest first; `limit` defaults to 100 and is capped at 1,000. */
   async query(query: AuditQuery): Promise<AuditEvent[]> {
     const { target, operationId, since, limit } = parseInput(auditQuerySchema, query, 'The audit query');

@@ -33,6 +33,12 @@ const transitionChangesSchema = bindingSchema
   .partial();
 const statesSchema = bindingStateSchema.array();
 
+/**
+ * A binding's `_id` is its user's id: FerretDB 1.24 answers a filter on `_id` alone from SQL and decodes
+ * every document in Go for any other filter, so get() by `userId` cost a scan of all bindings per call.
+ */
+type BindingDocument = Binding & { _id: string };
+
 function fromDocument(document: Document): Binding {
   const userId: unknown = document['userId'];
   const recordId = typeof userId === 'string' ? userId : String(document['_id']);
@@ -40,7 +46,7 @@ function fromDocument(document: Document): Binding {
 }
 
 export class MongoBindings implements Bindings {
-  private readonly collection: Collection<Binding>;
+  private readonly collection: Collection<BindingDocument>;
   private readonly guard: StorageGuard;
   private readonly clock;
   private readonly pageSize: number;
@@ -49,14 +55,14 @@ export class MongoBindings implements Bindings {
     private readonly db: Db,
     options: BindingsOptions = {},
   ) {
-    this.collection = db.collection<Binding>(COLLECTIONS.bindings);
+    this.collection = db.collection<BindingDocument>(COLLECTIONS.bindings);
     this.guard = new StorageGuard(db);
     this.clock = options.clock ?? systemClock;
     this.pageSize = options.pageSize ?? 1000;
   }
 
   async get(userId: string): Promise<Binding | null> {
-    const document = await this.guard.run(() => this.collection.findOne({ userId }));
+    const document = await this.guard.run(() => this.collection.findOne({ _id: userId }));
     return document === null ? null : fromDocument(document);
   }
 
@@ -80,6 +86,20 @@ export class MongoBindings implements Bindings {
     return found;
   }
 
+  async findByUserIds(userIds: readonly string[]): Promise<Map<string, Binding>> {
+    const found = new Map<string, Binding>();
+    for (const idsChunk of chunk([...new Set(userIds)], IN_QUERY_CHUNK)) {
+      const documents = await this.guard.run(() =>
+        this.collection.find({ _id: { $in: idsChunk } }).toArray(),
+      );
+      for (const document of documents) {
+        const binding = fromDocument(document);
+        found.set(binding.userId, binding);
+      }
+    }
+    return found;
+  }
+
   async create(binding: Omit<Binding, 'updatedAt'>): Promise<Binding | null> {
     const parsed = parseInput(newBindingSchema, binding, `The binding for user ${binding.userId}`);
     const record: Binding = {
@@ -87,10 +107,10 @@ export class MongoBindings implements Bindings {
       emailLower: normaliseEmail(parsed.emailLower),
       updatedAt: this.clock.now(),
     };
-    // The unique index on userId decides, so two concurrent creates cannot both succeed (no read-then-write).
+    // The unique _id (the user id) decides, so two concurrent creates cannot both succeed (no read-then-write).
     const created = await this.guard.run(async () => {
       try {
-        await this.collection.insertOne({ ...record });
+        await this.collection.insertOne({ _id: record.userId, ...record });
         return true;
       } catch (error) {
         if (isDuplicateKeyError(error)) return false;
@@ -109,21 +129,19 @@ export class MongoBindings implements Bindings {
     const parsed = parseInput(transitionChangesSchema, changes, `The transition of user ${userId}`);
     if (fromStates.length === 0) return null;
     const update = { ...definedOnly(parsed), updatedAt: this.clock.now() };
-    const updated = await withDocumentLock(this.lockKey(userId), () =>
-      this.guard.run(() =>
-        this.collection.findOneAndUpdate(
-          { userId, state: { $in: fromStates } },
-          { $set: update },
-          { returnDocument: 'after' },
-        ),
-      ),
-    );
-    return updated === null ? null : fromDocument(updated);
+    // Read, check, write under the lock (which MongoDB does not need but FerretDB does): both calls filter on
+    // `_id` alone, which FerretDB serves from SQL, where `{ userId, state }` decoded every binding in Go.
+    return withDocumentLock(this.lockKey(userId), async () => {
+      const current = await this.get(userId);
+      if (current === null || !fromStates.includes(current.state)) return null;
+      await this.guard.run(() => this.collection.updateOne({ _id: userId }, { $set: update }));
+      return { ...current, ...update };
+    });
   }
 
   async remove(userId: string): Promise<boolean> {
     const result = await withDocumentLock(this.lockKey(userId), () =>
-      this.guard.run(() => this.collection.deleteOne({ userId })),
+      this.guard.run(() => this.collection.deleteOne({ _id: userId })),
     );
     return result.deletedCount === 1;
   }
@@ -174,12 +192,12 @@ export class MongoBindings implements Bindings {
   protected openListCursor(
     states: BindingState[] | undefined,
     after: string | undefined,
-  ): FindCursor<Binding> {
-    const query: Filter<Binding> = {
+  ): FindCursor<BindingDocument> {
+    const query: Filter<BindingDocument> = {
       ...(states === undefined ? {} : { state: { $in: states } }),
-      ...(after === undefined ? {} : { userId: { $gt: after } }),
+      ...(after === undefined ? {} : { _id: { $gt: after } }),
     };
-    return this.collection.find(query).sort({ userId: 1 }).batchSize(this.pageSize);
+    return this.collection.find(query).sort({ _id: 1 }).batchSize(this.pageSize);
   }
 
   async countByState(): Promise<Record<BindingState, number>> {

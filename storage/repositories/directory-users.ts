@@ -4,7 +4,6 @@ import { DirectoryUserNotFoundError } from '../../commands/errors.js';
 import type { DirectoryUsers } from '../../commands/engine/ports.js';
 import {
   directoryUserSchema,
-  passwordStateSchema,
   type DirectoryUser,
   type NewDirectoryUser,
   type PasswordState,
@@ -12,6 +11,7 @@ import {
 import { COLLECTIONS, normaliseEmail } from '../collections.js';
 import { parseStored, StorageGuard } from '../errors.js';
 import { withDocumentLock } from './document-lock.js';
+import { PasswordStates } from './password-states.js';
 import {
   chunk,
   definedOnly,
@@ -26,9 +26,12 @@ type UserDocument = Omit<DirectoryUser, 'id'> & { _id: string };
 
 type UserPatch = Parameters<DirectoryUsers['update']>[1];
 
-/** What update() may change; zod drops anything else (id, email, emailLower, createdAt). */
+/**
+ * What update() may change; zod drops anything else (id, email, emailLower, createdAt, and the password
+ * state, which only setPasswordState() records).
+ */
 const userPatchSchema = directoryUserSchema
-  .omit({ id: true, email: true, emailLower: true, createdAt: true, updatedAt: true })
+  .omit({ id: true, email: true, emailLower: true, createdAt: true, updatedAt: true, password: true })
   .partial();
 
 function toDocument(user: DirectoryUser): UserDocument {
@@ -41,16 +44,23 @@ function fromDocument(document: Document): DirectoryUser {
   return parseStored(directoryUserSchema, COLLECTIONS.users, String(id), { ...document, id });
 }
 
+/** The recorded password state wins over one stored on the user document by earlier versions. */
+function withState(user: DirectoryUser, password: PasswordState | undefined): DirectoryUser {
+  return password === undefined ? user : { ...user, password };
+}
+
 export class MongoDirectoryUsers implements DirectoryUsers {
   private readonly collection: Collection<UserDocument>;
   private readonly guard: StorageGuard;
   private readonly clock;
+  private readonly passwords: PasswordStates;
 
   constructor(
     private readonly db: Db,
     options: RepositoryOptions = {},
   ) {
     this.collection = db.collection<UserDocument>(COLLECTIONS.users);
+    this.passwords = new PasswordStates(db);
     this.guard = new StorageGuard(db);
     this.clock = options.clock ?? systemClock;
   }
@@ -69,13 +79,13 @@ export class MongoDirectoryUsers implements DirectoryUsers {
 
   async findById(id: string): Promise<DirectoryUser | null> {
     const document = await this.guard.run(() => this.collection.findOne({ _id: id }));
-    return document === null ? null : fromDocument(document);
+    return document === null ? null : this.withPassword(fromDocument(document));
   }
 
   async findByEmail(email: string): Promise<DirectoryUser | null> {
     const emailLower = normaliseEmail(email);
     const document = await this.guard.run(() => this.collection.findOne({ emailLower }));
-    return document === null ? null : fromDocument(document);
+    return document === null ? null : this.withPassword(fromDocument(document));
   }
 
   async findByEmails(emails: readonly string[]): Promise<Map<string, DirectoryUser>> {
@@ -85,10 +95,9 @@ export class MongoDirectoryUsers implements DirectoryUsers {
       const documents = await this.guard.run(() =>
         this.collection.find({ emailLower: { $in: keysChunk } }).toArray(),
       );
-      for (const document of documents) {
-        const user = fromDocument(document);
-        found.set(user.emailLower, user);
-      }
+      const users = documents.map(fromDocument);
+      const passwords = await this.passwords.current(users.map((user) => user.id));
+      for (const user of users) found.set(user.emailLower, withState(user, passwords.get(user.id)));
     }
     return found;
   }
@@ -102,17 +111,16 @@ export class MongoDirectoryUsers implements DirectoryUsers {
       ),
     );
     if (updated === null) throw new DirectoryUserNotFoundError(id);
-    return fromDocument(updated);
+    return this.withPassword(fromDocument(updated));
   }
 
+  /** One insert (see password-states.ts); `id` is a user the caller has just read. */
   async setPasswordState(id: string, state: PasswordState): Promise<void> {
-    const password = parseInput(passwordStateSchema, state, `The password state for directory user ${id}`);
-    const result = await withDocumentLock(this.lockKey(id), () =>
-      this.guard.run(() =>
-        this.collection.updateOne({ _id: id }, { $set: { password, updatedAt: this.clock.now() } }),
-      ),
-    );
-    if (result.matchedCount === 0) throw new DirectoryUserNotFoundError(id);
+    await this.passwords.record(id, state);
+  }
+
+  private async withPassword(user: DirectoryUser): Promise<DirectoryUser> {
+    return withState(user, (await this.passwords.current([user.id])).get(user.id));
   }
 
   private lockKey(id: string): string {

@@ -44,6 +44,7 @@ type Lease = z.infer<typeof leaseSchema>;
 const TAKEOVER = '#takeover-of:';
 const FIRST_BACKOFF_MS = 2;
 const MAX_BACKOFF_MS = 100;
+const RELEASE_ATTEMPTS = 4;
 
 function backoffMs(attempt: number): number {
   const ceiling = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
@@ -96,8 +97,7 @@ export class DocumentLeases {
       // A renewal still in flight must not write the lease back after it was released (FerretDB), so the
       // renewals are chained and the chain is awaited before the release.
       await renewing;
-      // If the release fails (database gone), the lease lapses after leaseMs and is taken over then.
-      await this.release(key, owner).catch(() => undefined);
+      await this.releaseSoon(key, owner);
     }
   }
 
@@ -144,6 +144,22 @@ export class DocumentLeases {
       return await this.tryAcquire(key);
     } finally {
       await this.release(claimKey, claim).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Releases, retrying a failed release a few times (an overloaded database answers again in a moment): a
+   * lease left behind blocks its record until it lapses (leaseMs), longer than other writers wait for it.
+   * If the database stays gone, the lease lapses after leaseMs and is taken over then.
+   */
+  private async releaseSoon(key: string, owner: string): Promise<void> {
+    for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt += 1) {
+      try {
+        await this.release(key, owner);
+        return;
+      } catch {
+        await sleep(backoffMs(attempt + 3));
+      }
     }
   }
 

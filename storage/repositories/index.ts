@@ -6,15 +6,24 @@ import type {
   DirectoryUsers,
   Operations,
 } from '../../commands/engine/ports.js';
+import type { DirectoryIndex } from '../../commands/engine/directory-index.js';
 import { MongoAuditLog } from './audit-log.js';
 import { MongoBindings, type BindingsOptions } from './bindings.js';
 import { MongoConnectionStore } from './connection-store.js';
+import { MongoDirectoryIndex } from './directory-index.js';
 import { MongoDirectoryUsers } from './directory-users.js';
 import { registerLockDatabase } from './document-lock.js';
 import { MongoOperations } from './operations.js';
 
 export { ensureIndexes } from '../database.js';
-export { MongoAuditLog, MongoBindings, MongoConnectionStore, MongoDirectoryUsers, MongoOperations };
+export {
+  MongoAuditLog,
+  MongoBindings,
+  MongoConnectionStore,
+  MongoDirectoryIndex,
+  MongoDirectoryUsers,
+  MongoOperations,
+};
 export type { BindingsOptions };
 
 /** The engine's directory ports, implemented on one MongoDB database. */
@@ -24,6 +33,7 @@ export interface Repositories {
   connection: ConnectionStore;
   audit: AuditLog;
   operations: Operations;
+  directoryIndex: DirectoryIndex;
 }
 
 /**
@@ -39,5 +49,6 @@ export function createRepositories(db: Db, options: BindingsOptions = {}): Repos
     connection: new MongoConnectionStore(db, options),
     audit: new MongoAuditLog(db, options),
     operations: new MongoOperations(db, options),
+    directoryIndex: new MongoDirectoryIndex(db),
   };
 }

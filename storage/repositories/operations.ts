@@ -1,7 +1,6 @@
 import type { Collection, Db, Document } from 'mongodb';
 import { z } from 'zod';
-import { InvalidInputError } from '../../commands/errors.js';
-import type { OperationStart, Operations } from '../../commands/engine/ports.js';
+import type { OperationStart, Operations, UserProgress } from '../../commands/engine/ports.js';
 import {
   actorSchema,
   operationSchema,
@@ -9,16 +8,14 @@ import {
   stepStateSchema,
   type Operation,
   type OperationUser,
-  type StepState,
 } from '../../commands/engine/model.js';
 import { COLLECTIONS, normaliseEmail } from '../collections.js';
 import { isDuplicateKeyError, isOnlyDuplicateKeyErrors, parseStored, StorageGuard } from '../errors.js';
 import { withDocumentLock } from './document-lock.js';
 import { assertNoSecretKeys } from './secret-keys.js';
-import { chunk, parseInput, systemClock, type RepositoryOptions } from './shared.js';
+import { chunk, parseInput, systemClock, writeOrder, type RepositoryOptions } from './shared.js';
 
 type OperationDocument = Omit<Operation, 'id'> & { _id: string };
-type FinishResult = Parameters<Operations['finishUser']>[2];
 
 /** Step names become field paths (`steps.<name>`), so only plain lower-case words and hyphens pass. */
 const STEP_NAME = /^[a-z][a-z-]*$/;
@@ -31,12 +28,39 @@ const startSchema = z.object({
   parameters: z.record(z.string(), z.unknown()),
   emails: z.array(z.string()),
 });
-const finishSchema = z.object({
-  outcome: z.enum(['done', 'failed', 'skipped']),
-  m365Id: z.string().nullable().optional(),
-  errorCode: z.string().nullable().optional(),
-  errorMessage: z.string().nullable().optional(),
+const progressSchema = z.object({
+  steps: z
+    .record(z.string().regex(STEP_NAME, 'use lower-case letters and hyphens'), stepStateSchema)
+    .optional(),
+  result: z
+    .object({
+      outcome: z.enum(['done', 'failed', 'skipped']),
+      m365Id: z.string().nullable().optional(),
+      errorCode: z.string().nullable().optional(),
+      errorMessage: z.string().nullable().optional(),
+    })
+    .optional(),
 });
+
+/** One append-only progress record; `at` then `seq` order a user's records (seq breaks same-ms ties). */
+const progressRecordSchema = progressSchema.extend({
+  operationId: z.string(),
+  emailLower: z.string(),
+  at: z.date(),
+  seq: z.number().int(),
+});
+type ProgressRecord = z.infer<typeof progressRecordSchema>;
+
+/** Applies one progress record to a user's state (records arrive in write order). */
+function applyProgress(user: OperationUser, record: ProgressRecord): void {
+  Object.assign(user.steps, record.steps ?? {});
+  if (record.result === undefined) return;
+  user.outcome = record.result.outcome;
+  if (record.result.m365Id !== undefined) user.m365Id = record.result.m365Id;
+  // The error fields describe this outcome: a user that failed once and then succeeded has none.
+  user.errorCode = record.result.errorCode ?? null;
+  user.errorMessage = record.result.errorMessage ?? null;
+}
 
 function operationFrom(document: Document): Operation {
   const id: unknown = document['_id'];
@@ -62,6 +86,7 @@ function operationUserFrom(document: Document): OperationUser {
 export class MongoOperations implements Operations {
   private readonly operations: Collection<OperationDocument>;
   private readonly operationUsers: Collection<OperationUserDocument>;
+  private readonly progress: Collection<ProgressRecord>;
   private readonly guard: StorageGuard;
   private readonly clock;
 
@@ -71,6 +96,7 @@ export class MongoOperations implements Operations {
   ) {
     this.operations = db.collection<OperationDocument>(COLLECTIONS.operations);
     this.operationUsers = db.collection<OperationUserDocument>(COLLECTIONS.operationUsers);
+    this.progress = db.collection<ProgressRecord>(COLLECTIONS.operationProgress);
     this.guard = new StorageGuard(db);
     this.clock = options.clock ?? systemClock;
   }
@@ -120,30 +146,36 @@ export class MongoOperations implements Operations {
     return { operation: operationFrom(document), resumed: false };
   }
 
+  /** Each user as begun, with its progress records applied in order. */
   async users(operationId: string): Promise<OperationUser[]> {
-    const documents = await this.guard.run(() =>
-      this.operationUsers.find({ operationId }).sort({ emailLower: 1 }).toArray(),
-    );
-    return documents.map(operationUserFrom);
-  }
-
-  async setStep(operationId: string, emailLower: string, step: string, state: StepState): Promise<void> {
-    if (!STEP_NAME.test(step)) {
-      throw new InvalidInputError(`The step name "${step}" is invalid: use lower-case letters and hyphens.`);
+    const [documents, records] = await Promise.all([
+      this.guard.run(() => this.operationUsers.find({ operationId }).sort({ emailLower: 1 }).toArray()),
+      this.guard.run(() => this.progress.find({ operationId }).sort({ at: 1, seq: 1 }).toArray()),
+    ]);
+    const users = new Map(documents.map((document) => [document.emailLower, operationUserFrom(document)]));
+    for (const document of records) {
+      const record = parseStored(progressRecordSchema, COLLECTIONS.operationProgress, operationId, document);
+      const user = users.get(record.emailLower);
+      if (user !== undefined) applyProgress(user, record);
     }
-    const stepState = parseInput(stepStateSchema, state, `The state of step ${step}`);
-    await this.updateUser(operationId, emailLower, { [`steps.${step}`]: stepState });
+    return [...users.values()];
   }
 
-  async finishUser(operationId: string, emailLower: string, result: FinishResult): Promise<void> {
-    const parsed = parseInput(finishSchema, result, `The result for ${emailLower}`);
-    await this.updateUser(operationId, emailLower, {
-      outcome: parsed.outcome,
-      ...(parsed.m365Id === undefined ? {} : { m365Id: parsed.m365Id }),
-      // The error fields describe this outcome: a user that failed once and then succeeded has none.
-      errorCode: parsed.errorCode ?? null,
-      errorMessage: parsed.errorMessage ?? null,
-    });
+  /**
+   * An insert, never an update: the (operation, user) document stays as begin() wrote it. Only the run that
+   * holds the operation writes its users' records (the chat layer's execution lease), one user at a time.
+   */
+  async record(operationId: string, emailLower: string, progress: UserProgress): Promise<void> {
+    const parsed = parseInput(progressSchema, progress, `The progress of ${emailLower}`);
+    if (parsed.steps === undefined && parsed.result === undefined) return;
+    const record: ProgressRecord = {
+      operationId,
+      emailLower: normaliseEmail(emailLower),
+      ...writeOrder(),
+      ...(parsed.steps === undefined ? {} : { steps: parsed.steps }),
+      ...(parsed.result === undefined ? {} : { result: parsed.result }),
+    };
+    await this.guard.run(() => this.progress.insertOne(record));
   }
 
   async complete(operationId: string): Promise<void> {
@@ -191,18 +223,6 @@ export class MongoOperations implements Operations {
         }
       });
     }
-  }
-
-  private async updateUser(operationId: string, emailLower: string, changes: Document): Promise<void> {
-    const key = normaliseEmail(emailLower);
-    const result = await withDocumentLock(
-      this.lockKey(COLLECTIONS.operationUsers, `${operationId}/${key}`),
-      () =>
-        this.guard.run(() =>
-          this.operationUsers.updateOne({ _id: operationUserId(operationId, key) }, { $set: changes }),
-        ),
-    );
-    if (result.matchedCount === 0) throw new Error(`Operation ${operationId} has no user ${key}.`);
   }
 
   private lockKey(collection: string, id: string): string {

@@ -40,3 +40,15 @@ export function parseInput<Schema extends z.ZodType>(
   if (!parsed.success) throw new InvalidInputError(`${what} is invalid: ${describeIssues(parsed.error)}.`);
   return parsed.data;
 }
+
+/** Orders the records this process writes within one millisecond. */
+let lastSequence = 0;
+
+/**
+ * Where an append-only record goes in write order: the wall clock (not an injected test clock, which may stand
+ * still; the order must hold across a restart too) and a per-process sequence for records of the same ms.
+ */
+export function writeOrder(): { at: Date; seq: number } {
+  lastSequence = (lastSequence + 1) % Number.MAX_SAFE_INTEGER;
+  return { at: new Date(), seq: lastSequence };
+}

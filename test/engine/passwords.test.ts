@@ -109,6 +109,20 @@ describe('password expiry', () => {
     expect(writeRequests(harness.sandbox)).toEqual([]);
   });
 
+  it('completes a suspension whose run stopped after the state moved and before Microsoft 365 was told', async () => {
+    const user = await userOf(EVE);
+    const m365Id = (await harness.repositories.bindings.get(user.id))?.m365Id ?? '';
+    // The state says suspended, the account is still enabled: what a bot killed between the two leaves.
+    await harness.gateway.updateUser(m365Id, { accountEnabled: true }, { requestIds: [] });
+    expect(account(EVE)?.accountEnabled).toBe(true);
+    const result = await harness.engine.expirePassword(user.id);
+    expect(result).toMatchObject({
+      outcome: 'done',
+      note: 'completed a suspension an earlier run had started',
+    });
+    expect(account(EVE)?.accountEnabled).toBe(false);
+  });
+
   it('lists the users whose password expires within n days, the expired ones included', async () => {
     const renewed = await harness.engine.resetPassword([PAM], { actor: ADMIN });
     passwordsSeen.push(renewed.results[0]?.password ?? '');

@@ -21,7 +21,7 @@ describe('engine settings', () => {
     });
     expect(defaults.defaultUsageLocation).toBe('US');
     expect(defaults.addressHoldWaitMs).toBe(24 * 60 * 60 * 1000);
-    expect(defaults.bulkConcurrency).toBe(20);
+    expect(defaults.bulkConcurrency).toBe(50);
   });
 
   it('refuses policies Entra would not accept: shorter than 12, fewer than 3 classes, symbols Entra refuses', () => {

@@ -170,6 +170,36 @@ describe('loopback Slack Web API through @slack/web-api WebClient', () => {
     ]);
     expect(api.files()[0]?.content?.toString('utf8')).toBe('who,what\nnora,bind\n');
   });
+  it('lets a response_url replace or delete an ephemeral the user saw, as Slack does, and no one else’s', async () => {
+    const shown = await client.chat.postEphemeral({ channel: itOps, user: 'U0ADMNORA', text: 'Your view' });
+    const ts = shown.message_ts ?? '';
+    const respond = (user: string, body: unknown) =>
+      fetch(api.responseUrlFor(itOps, user, { messageTs: ts }), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const replaced = await respond('U0ADMNORA', { text: 'Approved', replace_original: true });
+    expect({ status: replaced.status, body: await replaced.json() }).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+    const mine = api.ephemerals('U0ADMNORA').filter((ephemeral) => ephemeral.ts === ts);
+    expect(mine).toEqual([expect.objectContaining({ text: 'Approved', editedTs: expect.any(String) })]);
+    expect(api.updates(itOps).at(-1)).toMatchObject({
+      ts,
+      text: 'Approved',
+      via: 'response_url',
+      user: 'U0ADMNORA',
+    });
+    expect(api.messages(itOps).some((message) => message.ts === ts)).toBe(false);
+
+    const stranger = await respond('U0APRSAMIR', { text: 'Hijacked', replace_original: true });
+    expect(await stranger.json()).toEqual({ ok: false, error: 'message_not_found' });
+    expect((await respond('U0ADMNORA', { delete_original: true })).status).toBe(200);
+    expect(api.ephemerals('U0ADMNORA').find((ephemeral) => ephemeral.ts === ts)?.deleted).toBe(true);
+  });
+
   it('lets a response_url replace the original message, and refuses it after 30 minutes', async () => {
     clock.advance(120_000);
     const posted = await client.chat.postMessage({ channel: itOps, text: 'Approve?' });

@@ -157,6 +157,37 @@ describe('Slack adapter: button clicks and private replies', () => {
     expect(api.updates(APPROVALS).length).toBe(updatesBefore);
   });
 
+  it('replaces a card only the clicker sees (an ephemeral) through the click’s response_url', async () => {
+    const { api, slack, adapter } = harness;
+    const user = {
+      platform: 'slack' as const,
+      id: `${TEAM}:${NORA}`,
+      displayName: 'Nora',
+      platformUserId: NORA,
+    };
+    await adapter.surface.postPrivate(user, approvals, approvalCard);
+    const shown = api.ephemerals(NORA).at(-1);
+    if (shown === undefined) throw new Error('the private card was not shown');
+    ops.onAction = () => [reply('Approved, just for you', 'private', { replaceOriginal: true })];
+    const updatesBefore = api.updates(APPROVALS).length;
+
+    await slack.blockAction({
+      userId: NORA,
+      channelId: APPROVALS,
+      messageTs: shown.ts,
+      actionId: 'approve',
+      value: buttonsOf(shown.blocks)[0]?.value ?? '',
+    });
+    await adapter.idle();
+
+    const replaced = api.ephemerals(NORA).find((ephemeral) => ephemeral.ts === shown.ts);
+    expect(replaced?.text).toContain('Approved, just for you');
+    expect(api.updates(APPROVALS).slice(updatesBefore)).toEqual([
+      expect.objectContaining({ ts: shown.ts, via: 'response_url', user: NORA }),
+    ]);
+    expect(api.responseUrlPosts().at(-1)).toMatchObject({ status: 200 });
+  });
+
   it('sends a private reply as a direct message when the person is not in the channel', async () => {
     const { api, slack } = harness;
     const { posted } = await postApprovalCard();

@@ -19,8 +19,13 @@ export interface TeamsHarness {
   connector: TeamsConnector;
   endpoint: TeamsEndpoint;
   http: HttpServer;
-  /** POSTs an activity to /api/messages; the HTTP status and body (parsed when JSON). */
+  /**
+   * POSTs an activity to /api/messages; the HTTP status and body (parsed when JSON), once the turns it started
+   * are over (a message is answered before its turn runs, so its replies arrive after the answer).
+   */
   deliver(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<Delivered>;
+  /** POSTs an activity and returns as soon as the HTTP answer came, whatever still runs after it. */
+  post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<Delivered>;
   close(): Promise<void>;
 }
 
@@ -55,26 +60,33 @@ export async function startTeamsHarness(
     { host: '127.0.0.1', port: 0, routes: [endpoint.route(ops, options.route)] },
     logger,
   );
+  const post = async (activity: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${http.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text === '' ? null : (JSON.parse(text) as unknown);
+    } catch {
+      // a plain-text answer (botbuilder's 401 says why in text)
+    }
+    return { status: response.status, body };
+  };
   return {
     connector,
     endpoint,
     http,
+    post,
     async deliver(activity, headers = {}) {
-      const response = await fetch(`${http.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(activity),
-      });
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = text === '' ? null : (JSON.parse(text) as unknown);
-      } catch {
-        // a plain-text answer (botbuilder's 401 says why in text)
-      }
-      return { status: response.status, body };
+      const delivered = await post(activity, headers);
+      await endpoint.idle();
+      return delivered;
     },
     async close() {
+      await endpoint.stop(1000);
       await http.close(1000);
       await connector.close();
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CardModelInput } from '../../../cards/model.js';
+import { clipped } from '../cards.js';
 import { defineRead, type ChatCommand, type CommandContext } from '../command.js';
 import { closest } from '../distance.js';
 import { atLeast } from '../rbac.js';
@@ -68,7 +69,7 @@ export const help = defineRead({
         tone: 'warning',
         notes: [
           {
-            text: `There is no command "${args.command}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"`}?`,
+            text: `There is no command "${clipped(args.command)}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"`}?`,
             tone: 'warning',
           },
         ],

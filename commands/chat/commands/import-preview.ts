@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PreviewRow } from '../../engine/classify.js';
 import { ArgumentError, hasFlag, optionValue, type ParsedLine } from '../arguments.js';
+import { clipped } from '../cards.js';
 import { defineRead } from '../command.js';
 
 /**
@@ -62,7 +63,7 @@ export const importPreview = defineRead({
     return {
       card: {
         title: 'Import preview',
-        subtitle: `Showing ${shown} users${args.text === undefined ? '' : ` matching "${args.text}"`}.`,
+        subtitle: `Showing ${shown} users${args.text === undefined ? '' : ` matching "${clipped(args.text)}"`}.`,
         facts: [
           { label: 'New', value: String(counts.new) },
           { label: 'Conflicts', value: String(counts.conflict) },

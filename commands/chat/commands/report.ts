@@ -158,7 +158,8 @@ export async function deliverPasswords(report: OperationReport, hooks: Execution
   const rows = report.results.flatMap((result) =>
     result.password === undefined ? [] : [[result.email, result.password]],
   );
-  if (rows.length === 0) return [];
+  const lost = undeliveredNote(report);
+  if (rows.length === 0) return lost;
   let delivered = true;
   for (let start = 0; start < rows.length; start += PASSWORDS_PER_CARD) {
     const chunk = rows.slice(start, start + PASSWORDS_PER_CARD);
@@ -175,9 +176,21 @@ export async function deliverPasswords(report: OperationReport, hooks: Execution
     delivered &&= sent;
   }
   const users = plural(rows.length, 'user');
-  return delivered
-    ? [`The new password for ${users} was sent to the requester privately.`]
-    : [
-        `The new password for ${users} could not be delivered privately and is not shown here; reset it again to get a new one.`,
-      ];
+  return [
+    delivered
+      ? `The new password for ${users} was sent to the requester privately.`
+      : `The new password for ${users} could not be delivered privately and is not shown here; reset it again to get a new one.`,
+    ...lost,
+  ];
+}
+
+/** Passwords an interrupted earlier run set and never delivered: who needs a reset (never a password). */
+function undeliveredNote(report: OperationReport): string[] {
+  const emails = report.results.filter((result) => result.passwordUndelivered).map((result) => result.email);
+  if (emails.length === 0) return [];
+  const shown = emails.slice(0, 20).join(', ');
+  const more = emails.length > 20 ? ` and ${String(emails.length - 20)} more` : '';
+  return [
+    `The run was interrupted after setting the password of ${plural(emails.length, 'user')}, and those passwords never reached anyone: reset them with password-reset (${shown}${more}).`,
+  ];
 }

@@ -91,7 +91,7 @@ export async function continueCreatedAccount(
   user: DirectoryUser,
   account: M365User,
 ): Promise<HandlerResult> {
-  if (task.steps.previous(CREATE_STEP) !== 'done') await task.steps.markDone(CREATE_STEP);
+  if (task.steps.previous(CREATE_STEP) !== 'done') task.steps.markDone(CREATE_STEP);
   await linkAccount(run.context, task, user, account, syncedAttributesOfM365(account));
   const password = generatePassword(run.context.settings.passwordPolicy);
   task.changes.push(change('set-password', 'm365'));

@@ -38,8 +38,8 @@ function alreadyBound(binding: Binding | null): binding is Binding {
 }
 
 async function bindOne(run: BindRun, task: UserTask): Promise<HandlerResult> {
-  const user = await loadDirectoryUser(run.context, task.email);
-  const binding = await run.context.bindings.get(user.id);
+  const user = await loadDirectoryUser(task);
+  const binding = await task.currentBinding(user);
   // A binding this operation made before an interruption is finished, not skipped.
   if (alreadyBound(binding) && !task.steps.resumed()) {
     task.note = `already bound (${binding.state})`;

@@ -31,7 +31,7 @@ async function moveThen(
 }
 
 async function subject(context: EngineContext, task: UserTask) {
-  const user = await loadDirectoryUser(context, task.email);
+  const user = await loadDirectoryUser(task);
   const binding = await loadBinding(context, user);
   return { user, binding };
 }

@@ -9,12 +9,13 @@ import {
   type PreviewStatus,
 } from '../classify.js';
 import { requireConnected, type EngineContext } from '../context.js';
+import type { DirectorySnapshot } from '../directory-index.js';
 import { emailKey, importEmail } from '../mapping.js';
 import type { M365User, M365UserQuery } from '../ports.js';
 
 /**
- * Import preview: streams every Microsoft 365 user page by page (bounded memory), classifies each against the
- * directory and filters. Counts cover every status among the users matching the attribute filters, so hidden
+ * Import preview: streams every Microsoft 365 user page by page (bounded memory), classifies each against a
+ * snapshot of the directory loaded once (directory-index.ts) and filters. Counts cover every status among the users matching the attribute filters, so hidden
  * already-imported users are still counted.
  */
 
@@ -36,6 +37,15 @@ function serverQuery(filter: z.output<typeof importPreviewFilterSchema>): M365Us
   };
 }
 
+/**
+ * Users plus bindings the preview holds in memory: about 60 MB at the bound (see directory-index.ts), e.g.
+ * 200,000 directory users all bound. A larger directory is looked up page by page instead: memory bounded by
+ * one page, but two `$in` queries per page (on FerretDB each scans both collections: 46 s a page at 100,000).
+ */
+export const PREVIEW_INDEX_MAX_ENTRIES = 400_000;
+
+export type PageClassifier = (page: readonly M365User[]) => Promise<PreviewRow[]>;
+
 /** Classifies one page: one directory lookup by email and one binding lookup by object id. */
 export async function classifyPage(context: EngineContext, page: readonly M365User[]): Promise<PreviewRow[]> {
   const emails = page.map(importEmail).filter((email): email is string => email !== null);
@@ -52,12 +62,76 @@ export async function classifyPage(context: EngineContext, page: readonly M365Us
   });
 }
 
+/** The same classification as classifyPage, against a snapshot of the directory in memory. */
+function classifyAgainst(snapshot: DirectorySnapshot, page: readonly M365User[]): PreviewRow[] {
+  return page.map((user) => {
+    const email = importEmail(user);
+    return classify(user, {
+      user: email === null ? undefined : snapshot.userByEmail(emailKey(email)),
+      boundUserId: snapshot.boundUserId(user.id),
+    });
+  });
+}
+
+/** Classifies against a snapshot of the directory, or page by page when the directory is above the bound. */
+export async function loadClassifier(context: EngineContext, signal?: AbortSignal): Promise<PageClassifier> {
+  const maxEntries = PREVIEW_INDEX_MAX_ENTRIES;
+  const snapshot = await context.directoryIndex.load({ maxEntries, ...(signal ? { signal } : {}) });
+  if (snapshot !== null) return (page) => Promise.resolve(classifyAgainst(snapshot, page));
+  context.logger.info(
+    { maxEntries },
+    'import preview: directory above the in-memory bound, looked up per page',
+  );
+  return (page) => classifyPage(context, page);
+}
+
+/**
+ * The pages of `source`, asking for the next one before handing out the current one, so Graph serves the
+ * next page while the caller classifies (and, page by page, looks up) the current one. Two pages at most.
+ */
+async function* aheadByOne<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    let next = iterator.next();
+    for (let result = await next; result.done !== true; result = await next) {
+      next = iterator.next();
+      // Awaited on the next turn; a failure while the caller is still busy must not count as unhandled.
+      next.catch(() => undefined);
+      yield result.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+/**
+ * Every Microsoft 365 user matching `query`, classified, page by page. The directory snapshot loads while
+ * Graph serves the first page; it is read once, so a user added to the directory during a long preview is
+ * classified as it was when the preview started.
+ */
+export async function* classifiedUserPages(
+  context: EngineContext,
+  query: M365UserQuery,
+): AsyncGenerator<PreviewRow[]> {
+  const abandon = new AbortController();
+  const classifierReady = loadClassifier(context, abandon.signal);
+  // Reported by the first page's await; without any page (an empty tenant) nobody needs the directory.
+  classifierReady.catch(() => undefined);
+  try {
+    for await (const page of aheadByOne(context.gateway.listUsers(query))) {
+      const classifyOnePage = await classifierReady;
+      yield await classifyOnePage(page);
+    }
+  } finally {
+    abandon.abort();
+  }
+}
+
 /** Pages of classified rows matching the attribute filters (domain, department, text); status not applied. */
 async function* classifiedPages(context: EngineContext, filterInput: ImportPreviewFilter) {
   const filter = importPreviewFilterSchema.parse(filterInput);
   await requireConnected(context);
-  for await (const page of context.gateway.listUsers(serverQuery(filter))) {
-    const rows = await classifyPage(context, page);
+  for await (const rows of classifiedUserPages(context, serverQuery(filter))) {
     yield { filter, rows: rows.filter((row) => matchesAttributes(row, filter)) };
   }
 }

@@ -6,7 +6,7 @@ import type { M365User } from '../ports.js';
 import { change, type OperationReport } from '../results.js';
 import { runBulk, type RunOptions } from '../runner.js';
 import type { HandlerResult, UserTask } from '../task.js';
-import { classifyPage } from './import-preview.js';
+import { classifiedUserPages, loadClassifier, type PageClassifier } from './import-preview.js';
 
 /**
  * Import: creates directory users from Microsoft 365 users (the seed's mapping). A user whose email already
@@ -33,11 +33,12 @@ async function sourceUser(task: UserTask, m365Id: string | undefined): Promise<M
 
 async function importOne(
   context: EngineContext,
+  classifier: Promise<PageClassifier>,
   task: UserTask,
   m365Id: string | undefined,
 ): Promise<HandlerResult> {
   const source = await sourceUser(task, m365Id);
-  const [row] = await classifyPage(context, [source]);
+  const [row] = await (await classifier)([source]);
   const record = importedDirectoryUser(source);
   if (row === undefined || record === null || row.status === 'skipped') {
     task.note = `not imported: ${row?.reason ?? 'no usable email address'}`;
@@ -46,7 +47,7 @@ async function importOne(
   if (row.status === 'already-imported') {
     // An interrupted earlier attempt of this operation may have inserted it: that counts as done.
     if (task.steps.previous(IMPORT_STEP) === 'started') {
-      await task.steps.markDone(IMPORT_STEP);
+      task.steps.markDone(IMPORT_STEP);
       return { outcome: 'done', m365Id: source.id };
     }
     task.note = 'already imported from this Microsoft 365 account';
@@ -59,11 +60,11 @@ async function importOne(
   return { outcome: 'done', m365Id: source.id };
 }
 
-/** Every user the preview classifies as new: emails plus their object ids (one streaming pass). */
+/** Every user the preview classifies as new: emails plus their object ids (one streaming pass, as the preview). */
 async function newUsers(context: EngineContext): Promise<Map<string, { email: string; m365Id: string }>> {
   const found = new Map<string, { email: string; m365Id: string }>();
-  for await (const page of context.gateway.listUsers({})) {
-    for (const row of await classifyPage(context, page)) {
+  for await (const rows of classifiedUserPages(context, {})) {
+    for (const row of rows) {
       if (row.status === 'new' && row.email !== null) {
         found.set(emailKey(row.email), { email: row.email, m365Id: row.m365Id });
       }
@@ -82,10 +83,18 @@ export async function importUsers(
   const known =
     'emails' in selection ? new Map<string, { email: string; m365Id: string }>() : await newUsers(context);
   const emails = 'emails' in selection ? selection.emails : [...known.values()].map((entry) => entry.email);
+  // The directory as the run starts, read once (not two scans per user); a user this run inserts and a crash
+  // interrupts is in it when the run resumes, so the insert is not repeated.
+  let classifier: Promise<PageClassifier> | undefined;
+  const classifierOnce = (): Promise<PageClassifier> =>
+    (classifier ??= loadClassifier(context).catch((error: unknown) => {
+      classifier = undefined; // a failed read (database outage) is read again by the next user
+      throw error;
+    }));
   return runBulk(
     context,
     { kind: 'import', emails, parameters: { selection: 'emails' in selection ? 'emails' : 'all-new' } },
     options,
-    (task) => importOne(context, task, known.get(task.emailLower)?.m365Id),
+    (task) => importOne(context, classifierOnce(), task, known.get(task.emailLower)?.m365Id),
   );
 }

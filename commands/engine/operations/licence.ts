@@ -19,14 +19,21 @@ export class LicencePool {
   ) {}
 
   private find(trace: RequestTrace): Promise<SubscribedSku | null> {
-    this.lookup ??= this.reader.listSubscribedSkus(trace).then((skus) => {
-      const wanted = this.requested.toLowerCase();
-      return (
-        skus.find(
-          (sku) => sku.skuId.toLowerCase() === wanted || sku.skuPartNumber.toLowerCase() === wanted,
-        ) ?? null
-      );
-    });
+    this.lookup ??= this.reader.listSubscribedSkus(trace).then(
+      (skus) => {
+        const wanted = this.requested.toLowerCase();
+        return (
+          skus.find(
+            (sku) => sku.skuId.toLowerCase() === wanted || sku.skuPartNumber.toLowerCase() === wanted,
+          ) ?? null
+        );
+      },
+      (error: unknown) => {
+        // A failed read (an outage) is not kept: the next user of the run reads the subscription again.
+        this.lookup = undefined;
+        throw error;
+      },
+    );
     return this.lookup;
   }
 
@@ -74,7 +81,7 @@ export async function assignLicence(
     current = (await task.m365.getUser(account.id, task.trace)) ?? account;
   }
   if (holds(current, skuId)) {
-    if (task.steps.previous(LICENCE_STEP) === 'started') await task.steps.markDone(LICENCE_STEP);
+    if (task.steps.previous(LICENCE_STEP) === 'started') task.steps.markDone(LICENCE_STEP);
     return;
   }
   await pool.reserve(task.email, task.trace);

@@ -5,7 +5,7 @@ import { computeDrift, masteredOnPremises, patchFor, type FieldDrift } from '../
 import { expectedAccountEnabled, syncedAttributesOf, syncedAttributesOfM365 } from '../mapping.js';
 import { actorSchema, type Actor, type Binding, type DirectoryUser } from '../model.js';
 import { change, errorSummary, type Progress, type UserResult } from '../results.js';
-import { asDomainError } from '../runner.js';
+import { asDomainError } from '../run-user.js';
 import type { M365Directory, RequestTrace } from '../ports.js';
 import { ACCOUNT_STATES } from './shared.js';
 

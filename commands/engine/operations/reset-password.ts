@@ -25,7 +25,7 @@ async function resetOne(
   task: UserTask,
   forceChange: boolean,
 ): Promise<HandlerResult> {
-  const user = await loadDirectoryUser(context, task.email);
+  const user = await loadDirectoryUser(task);
   const binding = await loadBinding(context, user);
   const m365Id = accountIdOf(binding, user.email);
   if (binding.onPremisesSynced) throw new OnPremisesMasteredError(user.email, ['the password']);

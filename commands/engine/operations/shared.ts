@@ -15,9 +15,9 @@ import type { UserTask } from '../task.js';
 /** States in which the user has a Microsoft 365 account the directory controls. */
 export const ACCOUNT_STATES: readonly BindingState[] = ['bound', 'blocked', 'suspended-password-expired'];
 
-export async function loadDirectoryUser(context: EngineContext, email: string): Promise<DirectoryUser> {
-  const user = await context.users.findByEmail(email);
-  if (user === null) throw new DirectoryUserNotFoundError(email);
+export async function loadDirectoryUser(task: UserTask): Promise<DirectoryUser> {
+  const user = await task.directoryUser();
+  if (user === null) throw new DirectoryUserNotFoundError(task.email);
   return user;
 }
 
@@ -52,8 +52,11 @@ export async function recordPasswordSet(
     task.changes.push(change('schedule-password-expiry', 'directory', { to: expiresAt }));
   if (task.dryRun) return;
   await context.users.setPasswordState(user.id, { setAt, expiresAt, policyVersion: policy.version });
-  if (expiresAt === null) await context.jobs.cancelPasswordExpiry(user.id);
-  else await context.jobs.schedulePasswordExpiry(user.id, expiresAt);
+  // An expiry job exists only for a password with an expiry (it is scheduled after the state is recorded).
+  const replacesEarlier = (user.password?.expiresAt ?? null) !== null;
+  if (expiresAt === null) {
+    if (replacesEarlier) await context.jobs.cancelPasswordExpiry(user.id);
+  } else await context.jobs.schedulePasswordExpiry(user.id, expiresAt, { replacesEarlier });
 }
 
 export function isExpired(user: DirectoryUser, now: Date): boolean {

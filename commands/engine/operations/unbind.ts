@@ -22,7 +22,7 @@ async function blockSignIn(task: UserTask, m365Id: string): Promise<void> {
 }
 
 async function unbindOne(context: EngineContext, task: UserTask): Promise<HandlerResult> {
-  const user = await loadDirectoryUser(context, task.email);
+  const user = await loadDirectoryUser(task);
   const binding = await loadBinding(context, user);
   const m365Id = binding.state === 'missing-in-m365' ? null : binding.m365Id;
   if (m365Id !== null && binding.onPremisesSynced) {

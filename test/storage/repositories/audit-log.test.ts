@@ -94,6 +94,6 @@ describe('AuditLog on the dev database', () => {
     const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(repositories.audit)).filter(
       (name) => name !== 'constructor',
     );
-    expect(methods.sort()).toEqual(['append', 'query']);
+    expect(methods.sort()).toEqual(['append', 'outcomesOf', 'query']);
   });
 });

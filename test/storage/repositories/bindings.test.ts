@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** Lets a test drop the listing's cursor on the server, as an idle timeout or a failover would. */
 class CursorLosingBindings extends MongoBindings {
-  private readonly cursors: FindCursor<Binding>[] = [];
+  private readonly cursors: FindCursor<Binding & { _id: string }>[] = [];
 
   get cursorsOpened(): number {
     return this.cursors.length;
@@ -141,8 +141,23 @@ describe('Bindings on the dev database', () => {
     expect(await repositories.bindings.get('u-remove')).toBeNull();
   });
 
+  it('moves bindings stored under generated ids to their user id at start-up, keeping every field', async () => {
+    const raw = database.db.collection(COLLECTIONS.bindings);
+    await raw.insertOne({ ...newBinding('u-legacy', { m365Id: 'm-legacy' }), updatedAt: new Date() });
+    expect(await repositories.bindings.get('u-legacy')).toBeNull();
+    await ensureIndexes(database.db);
+    expect(await repositories.bindings.get('u-legacy')).toMatchObject({
+      userId: 'u-legacy',
+      m365Id: 'm-legacy',
+    });
+    expect(await raw.countDocuments({ userId: 'u-legacy' })).toBe(1);
+    await repositories.bindings.remove('u-legacy');
+  });
+
   it('reports a malformed stored binding with its collection and user id', async () => {
-    await database.db.collection(COLLECTIONS.bindings).insertOne({ userId: 'u-broken', state: 'lost' });
+    await database.db
+      .collection<{ _id: string; userId: string; state: string }>(COLLECTIONS.bindings)
+      .insertOne({ _id: 'u-broken', userId: 'u-broken', state: 'lost' });
     const read = repositories.bindings.get('u-broken');
     await expect(read).rejects.toBeInstanceOf(StoredRecordInvalidError);
     await expect(read).rejects.toMatchObject({ collection: 'bindings', recordId: 'u-broken' });
@@ -161,11 +176,13 @@ describe('Bindings in bulk', () => {
     const indexes = Array.from({ length: total }, (_, index) => index).sort(
       (a, b) => ((a * 7919) % total) - ((b * 7919) % total),
     );
-    const documents = indexes.map((index) => ({
-      ...newBinding(`user-${String(index).padStart(5, '0')}`, { state: stateOf(index) }),
-      updatedAt: new Date(),
-    }));
-    await database.db.collection(COLLECTIONS.bindings).insertMany(documents);
+    const documents = indexes.map((index) => {
+      const userId = `user-${String(index).padStart(5, '0')}`;
+      return { _id: userId, ...newBinding(userId, { state: stateOf(index) }), updatedAt: new Date() };
+    });
+    await database.db
+      .collection<{ _id: string; userId: string; state: string }>(COLLECTIONS.bindings)
+      .insertMany(documents);
   });
 
   it('lists every binding once, in userId order, across pages', async () => {

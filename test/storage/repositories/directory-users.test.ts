@@ -120,18 +120,33 @@ describe('DirectoryUsers on the dev database', () => {
     });
   });
 
-  it('records the password state (never a password) and refuses it for an unknown user', async () => {
+  it('records password states (never a password): the last one recorded is the current one', async () => {
     const user = await repositories.users.insert(newUser('heidi@contoso.com'));
-    const state = {
+    const first = {
       setAt: new Date('2025-03-01T00:00:00Z'),
       expiresAt: new Date('2025-06-01T00:00:00Z'),
       policyVersion: 2,
     };
-    await repositories.users.setPasswordState(user.id, state);
-    expect((await repositories.users.findById(user.id))?.password).toEqual(state);
-    await expect(repositories.users.setPasswordState('missing', state)).rejects.toBeInstanceOf(
-      DirectoryUserNotFoundError,
-    );
+    // Same setAt on purpose (a test clock may stand still): the order of recording decides.
+    const second = { ...first, expiresAt: null, policyVersion: 3 };
+    await repositories.users.setPasswordState(user.id, first);
+    expect((await repositories.users.findById(user.id))?.password).toEqual(first);
+    await repositories.users.setPasswordState(user.id, second);
+    expect((await repositories.users.findById(user.id))?.password).toEqual(second);
+    expect((await repositories.users.findByEmail('HEIDI@contoso.com'))?.password).toEqual(second);
+    expect(
+      (await repositories.users.findByEmails(['heidi@contoso.com'])).get('heidi@contoso.com')?.password,
+    ).toEqual(second);
+    const updated = await repositories.users.update(user.id, { jobTitle: 'Engineer' });
+    expect(updated.password).toEqual(second);
+  });
+
+  it('refuses a password state through update(): only setPasswordState records one', async () => {
+    const user = await repositories.users.insert(newUser('ivan@contoso.com'));
+    const state = { setAt: new Date('2025-03-01T00:00:00Z'), expiresAt: null, policyVersion: 1 };
+    const updated = await repositories.users.update(user.id, { jobTitle: 'Lead', password: state });
+    expect(updated).toMatchObject({ jobTitle: 'Lead' });
+    expect(updated.password ?? null).toBeNull();
   });
 
   it('reports a malformed stored document with its collection and id instead of returning it', async () => {

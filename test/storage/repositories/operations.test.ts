@@ -92,21 +92,25 @@ describe('Operations on the dev database', () => {
     expect(await repositories.operations.users('op-race')).toHaveLength(2);
   });
 
-  it('records steps and outcomes per user, one atomic update each', async () => {
-    await repositories.operations.begin(start('op-steps', ['a@contoso.com', 'b@contoso.com']));
-    await repositories.operations.setStep('op-steps', 'a@contoso.com', 'create', 'started');
-    await repositories.operations.setStep('op-steps', 'A@Contoso.com', 'create', 'done');
-    await Promise.all([
-      repositories.operations.setStep('op-steps', 'a@contoso.com', 'licence', 'done'),
-      repositories.operations.setStep('op-steps', 'a@contoso.com', 'welcome-mail', 'skipped'),
-    ]);
-    await repositories.operations.finishUser('op-steps', 'a@contoso.com', { outcome: 'done', m365Id: 'm-a' });
-    await repositories.operations.finishUser('op-steps', 'b@contoso.com', {
-      outcome: 'failed',
-      errorCode: 'M365_ADDRESS_HELD',
-      errorMessage: 'b@contoso.com can’t be created yet',
+  it('records steps and outcomes per user, later records winning, in the order they were written', async () => {
+    const { operations } = repositories;
+    await operations.begin(start('op-steps', ['a@contoso.com', 'b@contoso.com']));
+    await operations.record('op-steps', 'a@contoso.com', { steps: { create: 'started' } });
+    await operations.record('op-steps', 'A@Contoso.com', { steps: { create: 'done', licence: 'started' } });
+    await operations.record('op-steps', 'a@contoso.com', { steps: { licence: 'failed' } });
+    await operations.record('op-steps', 'a@contoso.com', { steps: { licence: 'started' } });
+    await operations.record('op-steps', 'a@contoso.com', {
+      steps: { licence: 'done', 'welcome-mail': 'skipped' },
+      result: { outcome: 'done', m365Id: 'm-a' },
     });
-    const [a, b] = await repositories.operations.users('op-steps');
+    await operations.record('op-steps', 'b@contoso.com', {
+      result: {
+        outcome: 'failed',
+        errorCode: 'M365_ADDRESS_HELD',
+        errorMessage: 'b@contoso.com can’t be created yet',
+      },
+    });
+    const [a, b] = await operations.users('op-steps');
     expect(a).toMatchObject({
       steps: { create: 'done', licence: 'done', 'welcome-mail': 'skipped' },
       outcome: 'done',
@@ -116,20 +120,34 @@ describe('Operations on the dev database', () => {
     expect(b).toMatchObject({ steps: {}, outcome: 'failed', m365Id: null, errorCode: 'M365_ADDRESS_HELD' });
   });
 
-  it('refuses step names that are not plain words, unknown states and unknown users', async () => {
-    await repositories.operations.begin(start('op-bad', ['a@contoso.com']));
+  it('a later success clears the error of an earlier failure of the same user', async () => {
+    const { operations } = repositories;
+    await operations.begin(start('op-retry', ['a@contoso.com']));
+    await operations.record('op-retry', 'a@contoso.com', {
+      result: { outcome: 'failed', errorCode: 'GRAPH_UNAVAILABLE', errorMessage: 'down' },
+    });
+    await operations.record('op-retry', 'a@contoso.com', { result: { outcome: 'done', m365Id: 'm-a' } });
+    expect((await operations.users('op-retry'))[0]).toMatchObject({
+      outcome: 'done',
+      errorCode: null,
+      errorMessage: null,
+    });
+  });
+
+  it('refuses step names that are not plain words and unknown states, and ignores unknown users', async () => {
+    const { operations } = repositories;
+    await operations.begin(start('op-bad', ['a@contoso.com']));
     for (const step of ['$set', 'a.b', 'Create', '', 'x y', '-x']) {
       await expect(
-        repositories.operations.setStep('op-bad', 'a@contoso.com', step, 'done'),
+        operations.record('op-bad', 'a@contoso.com', { steps: { [step]: 'done' } }),
       ).rejects.toBeInstanceOf(InvalidInputError);
     }
     await expect(
-      repositories.operations.setStep('op-bad', 'a@contoso.com', 'create', 'finished' as 'done'),
+      operations.record('op-bad', 'a@contoso.com', { steps: { create: 'finished' as 'done' } }),
     ).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(
-      repositories.operations.setStep('op-bad', 'z@contoso.com', 'create', 'done'),
-    ).rejects.toThrow(/has no user z@contoso.com/);
-    expect((await repositories.operations.users('op-bad'))[0]?.steps).toEqual({});
+    await operations.record('op-bad', 'z@contoso.com', { steps: { create: 'done' } });
+    const users = await operations.users('op-bad');
+    expect(users.map((user) => [user.emailLower, user.steps])).toEqual([['a@contoso.com', {}]]);
   });
 
   it('refuses to record secret-looking parameters', async () => {
