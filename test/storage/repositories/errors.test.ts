@@ -54,6 +54,13 @@ describe('translating driver errors', () => {
     }
   });
 
+  it("FerretDB's SQLITE_BUSY (a writer that waited too long) becomes DatabaseUnavailableError, to retry", () => {
+    const busy = new MongoServerError({ code: 1, errmsg: 'database is locked (5) (SQLITE_BUSY)' });
+    const translated = translateDriverError(busy, { target: '127.0.0.1:27017' });
+    expect(translated).toBeInstanceOf(DatabaseUnavailableError);
+    expect((translated as DatabaseUnavailableError).policy).toBe('retry');
+  });
+
   it('anything else, and errors already in the taxonomy, pass through unchanged', () => {
     const programming = new TypeError('x is not a function');
     const validation = new MongoServerError({ code: 2, errmsg: 'BadValue' });
