@@ -61,7 +61,8 @@ async function afterDecision(core: Core, decision: Decision, action: ActionReque
     core.background.run('cancel expiry', () => core.jobs.cancelApprovalExpiry(request.id));
   }
   if (request.state === 'approved') startExecution(core, request);
-  return [replacing((await card)(action.conversation.platform))];
+  const reply = replacing((await card)(action.conversation.platform));
+  return [action.message === undefined ? reply : { ...reply, publishedToo: true }];
 }
 
 function requestIdOf(action: ActionRequest): string | undefined {
