@@ -136,7 +136,8 @@ describe('bind: an existing Microsoft 365 account', () => {
     )[0];
     if (!target?.mail) throw new Error('no cloud member');
     const imported = await harness.engine.import({ emails: [target.mail] }, { actor: ADMIN });
-    expect(imported.totals.done).toBe(1);
+    // The whole result, so a failure shows its reason.
+    expect(imported.results).toEqual([expect.objectContaining({ outcome: 'done' })]);
     const user = await harness.repositories.users.findByEmail(target.mail);
     await harness.repositories.users.update(user?.id ?? '', { jobTitle: 'Chief Cartographer' });
     harness.sandbox.inspection.reset();

@@ -40,7 +40,7 @@ describe('Pacer', () => {
   });
 
   it('keeps a safety margin below the published figure', async () => {
-    const pacer = new Pacer({ ...limits, safetyMargin: 0.2 }, createClock({ timeScale: 100 }), () => 0);
+    const pacer = new Pacer({ ...limits, safetyMargin: 0.2 }, createClock({ timeScale: 1 }), () => 0);
     const burst = Array.from({ length: 9 }, () => tracked(pacer.acquire(WRITE)));
     await nextTurn();
     expect(burst.filter((entry) => entry.done())).toHaveLength(8);
@@ -48,7 +48,7 @@ describe('Pacer', () => {
   });
 
   it('lets reads pass writes that wait for the write quota', async () => {
-    const pacer = new Pacer(limits, createClock({ timeScale: 100 }), () => 0);
+    const pacer = new Pacer(limits, createClock({ timeScale: 1 }), () => 0);
     await Promise.all(Array.from({ length: 10 }, () => pacer.acquire(WRITE)));
     const write = tracked(pacer.acquire(WRITE));
     const read = tracked(pacer.acquire(READ));
@@ -59,11 +59,7 @@ describe('Pacer', () => {
   });
 
   it('holds reads and writes back when the resource-unit budget is spent', async () => {
-    const pacer = new Pacer(
-      { ...limits, resourceUnitsPerWindow: 5 },
-      createClock({ timeScale: 100 }),
-      () => 0,
-    );
+    const pacer = new Pacer({ ...limits, resourceUnitsPerWindow: 5 }, createClock({ timeScale: 1 }), () => 0);
     await Promise.all(Array.from({ length: 5 }, () => pacer.acquire(READ)));
     const read = tracked(pacer.acquire({ resourceUnits: 2, write: false }));
     await nextTurn();
@@ -72,7 +68,7 @@ describe('Pacer', () => {
   });
 
   it('pauses everyone for the Retry-After of a 429, not just the throttled request', async () => {
-    const clock = createClock({ timeScale: 100 });
+    const clock = createClock({ timeScale: 1 });
     const pacer = new Pacer(limits, clock, () => 0);
     const start = clock.now();
     pacer.backOff(500);
@@ -86,7 +82,7 @@ describe('Pacer', () => {
   });
 
   it('treats the write quota as spent after a 429 that names it', async () => {
-    const clock = createClock({ timeScale: 100 });
+    const clock = createClock({ timeScale: 1 });
     const pacer = new Pacer(limits, clock, () => 0);
     pacer.backOff(0, 'writes');
     const write = tracked(pacer.acquire(WRITE));
@@ -98,7 +94,7 @@ describe('Pacer', () => {
   });
 
   it('serves waiting writes in arrival order', async () => {
-    const pacer = new Pacer({ ...limits, writesPerWindow: 2 }, createClock({ timeScale: 100 }), () => 0);
+    const pacer = new Pacer({ ...limits, writesPerWindow: 2 }, createClock({ timeScale: 1 }), () => 0);
     const order: number[] = [];
     await Promise.all(
       Array.from({ length: 6 }, (_, index) =>
