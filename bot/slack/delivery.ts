@@ -72,9 +72,6 @@ export class SlackDelivery {
     const isPrivate = reply.visibility === 'private';
     // A private card never replaces a message everyone sees; it replaces only a card the clicker alone sees.
     if (reply.replaceOriginal === true && clicked !== undefined && (!isPrivate || clicked.ephemeral)) {
-      // The card publisher updates a tracked message in order with later cards; replacing it from here, after
-      // the acknowledgement, could land after the run's newer card. An ephemeral only its response_url reaches.
-      if (reply.publishedToo === true && !clicked.ephemeral) return;
       await this.replaceClicked(reply, clicked, context);
     } else if (isPrivate) {
       await this.surface.postPrivate(context.user, context.conversation, reply.card);

@@ -61,8 +61,7 @@ async function afterDecision(core: Core, decision: Decision, action: ActionReque
     core.background.run('cancel expiry', () => core.jobs.cancelApprovalExpiry(request.id));
   }
   if (request.state === 'approved') startExecution(core, request);
-  const reply = replacing((await card)(action.conversation.platform));
-  return [action.message === undefined ? reply : { ...reply, publishedToo: true }];
+  return [replacing((await card)(action.conversation.platform))];
 }
 
 function requestIdOf(action: ActionRequest): string | undefined {

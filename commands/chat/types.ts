@@ -70,13 +70,6 @@ export interface Reply {
    * new message (or, when private, an ephemeral one). Optional, additive.
    */
   replaceOriginal?: boolean;
-  /**
-   * With replaceOriginal: the same card also goes, through the card publisher, to every message that tracks
-   * its request (the clicked one included), in order with the run's later cards. An adapter that would
-   * replace the clicked message only after other work (Slack, after its acknowledgement) leaves it to the
-   * publisher, so it can never paint this card over a newer one; Teams still answers the invoke with it.
-   */
-  publishedToo?: boolean;
 }
 
 /** What an adapter implements so ChatOps can update cards and post outside a request (progress, digests, approvals). */
