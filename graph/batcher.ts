@@ -3,12 +3,17 @@ import { lowerCaseHeaders, requestIdOf } from './errors.js';
 import type { Transport, WireOutcome, WireRequest } from './transport.js';
 
 /**
- * Auto-batching (graph-behaviour §6): requests submitted within `windowMs` of each other (or in the same tick)
- * travel together in `POST /$batch` envelopes of at most 20 items; a request that finds nobody to travel with
- * is sent on its own. Each item's own response settles its own caller, so one throttled or failed item never
- * affects the others. An envelope that fails as a whole (429, 503, 504, 401, connection lost) hands that same
- * outcome to every item in it, and each item's caller retries on its own terms — they wake up together after
- * the pacer's pause and are batched together again. Retrying is not done here (see request-path.ts).
+ * Auto-batching (graph-behaviour §6): requests travel together in `POST /$batch` envelopes of at most 20 items;
+ * a request that finds nobody to travel with is sent on its own. An envelope is filled when a transport slot
+ * is free to carry it, not when its first request arrived: while every slot is busy, the requests that come
+ * in wait together and leave as one envelope (a fixed-time flush would queue many small envelopes behind the
+ * busy slots and cap the throughput at slots ÷ round trip, whatever the concurrency). With slots free, the
+ * first request waits `windowMs` for company.
+ *
+ * Each item's own response settles its own caller, so one throttled or failed item never affects the others.
+ * An envelope that fails as a whole (429, 503, 504, 401, connection lost) hands that same outcome to every
+ * item in it, and each item's caller retries on its own terms — they wake up together after the pacer's pause
+ * and are batched together again. Retrying is not done here (see request-path.ts).
  *
  * Items of one envelope share its bearer token, so requests are grouped per token.
  */
@@ -25,11 +30,14 @@ interface Pending {
   settle: (outcome: WireOutcome) => void;
 }
 
-interface Group {
+/** The requests of one token waiting for an envelope, and the envelopes on their way to a slot. */
+interface Queue {
   items: Pending[];
-  /** Cancels the pending flush timer, if any. */
-  cancel: (() => void) | null;
+  /** Envelopes waiting for a slot; each takes up to maxItems items when it gets one. */
+  carriers: number;
 }
+
+type Exchange = (request: WireRequest, token: string) => Promise<WireOutcome>;
 
 const batchResponseSchema = z.object({
   responses: z.array(
@@ -43,7 +51,7 @@ const batchResponseSchema = z.object({
 });
 
 export class Batcher {
-  private readonly groups = new Map<string, Group>();
+  private readonly queues = new Map<string, Queue>();
 
   constructor(
     private readonly transport: Transport,
@@ -52,59 +60,66 @@ export class Batcher {
 
   submit(request: WireRequest, token: string): Promise<WireOutcome> {
     return new Promise((settle) => {
-      let group = this.groups.get(token);
-      if (!group) {
-        group = { items: [], cancel: null };
-        this.groups.set(token, group);
-      }
-      group.items.push({ request, settle });
-      if (group.items.length >= this.options.maxItems) {
-        this.flush(token);
-      } else if (!group.cancel) {
-        group.cancel = this.schedule(() => {
-          this.flush(token);
-        });
-      }
+      const queue = this.queueOf(token);
+      queue.items.push({ request, settle });
+      this.provideCarriers(token, queue);
     });
   }
 
-  private schedule(flush: () => void): () => void {
-    if (this.options.windowMs <= 0) {
-      const immediate = setImmediate(flush);
-      return () => {
-        clearImmediate(immediate);
-      };
+  private queueOf(token: string): Queue {
+    let queue = this.queues.get(token);
+    if (!queue) {
+      queue = { items: [], carriers: 0 };
+      this.queues.set(token, queue);
     }
-    const timer = setTimeout(flush, this.options.windowMs);
-    return () => {
-      clearTimeout(timer);
-    };
+    return queue;
   }
 
-  private flush(token: string): void {
-    const group = this.groups.get(token);
-    if (!group) return;
-    this.groups.delete(token);
-    group.cancel?.();
-    for (let start = 0; start < group.items.length; start += this.options.maxItems) {
-      const chunk = group.items.slice(start, start + this.options.maxItems);
-      // send() settles every item itself; should it fail unexpectedly, nobody may be left waiting.
-      this.send(chunk, token).catch((cause: unknown) => {
-        for (const item of chunk) item.settle({ kind: 'no-response', cause, requestIds: [] });
+  /** Enough envelopes on their way for every waiting item. */
+  private provideCarriers(token: string, queue: Queue): void {
+    while (queue.items.length > queue.carriers * this.options.maxItems) {
+      queue.carriers += 1;
+      this.afterWindow(() => {
+        this.carry(token, queue).catch((cause: unknown) => {
+          // carry() settles its items itself; this is only reached if that failed unexpectedly.
+          for (const item of queue.items.splice(0))
+            item.settle({ kind: 'no-response', cause, requestIds: [] });
+        });
       });
     }
   }
 
-  private async send(items: Pending[], token: string): Promise<void> {
+  private afterWindow(then: () => void): void {
+    if (this.options.windowMs <= 0) setImmediate(then);
+    else setTimeout(then, this.options.windowMs);
+  }
+
+  /** One envelope: waits for a slot, then takes what is waiting by then (up to maxItems) and sends it. */
+  private carry(token: string, queue: Queue): Promise<void> {
+    return this.transport.whenFree(async (exchange) => {
+      queue.carriers -= 1;
+      const chunk = queue.items.splice(0, this.options.maxItems);
+      if (queue.items.length === 0 && queue.carriers === 0) this.queues.delete(token);
+      else this.provideCarriers(token, queue);
+      if (chunk.length === 0) return;
+      try {
+        await this.send(chunk, token, exchange);
+      } catch (cause) {
+        for (const item of chunk) item.settle({ kind: 'no-response', cause, requestIds: [] });
+      }
+    });
+  }
+
+  private async send(items: Pending[], token: string, exchange: Exchange): Promise<void> {
     const [only] = items;
     if (items.length === 1 && only) {
-      only.settle(await this.transport.send(only.request, token));
+      only.settle(await exchange(only.request, token));
       return;
     }
     const envelope = {
       requests: items.map((item, index) => batchItem(String(index + 1), item.request)),
     };
-    const outcome = await this.transport.send({ method: 'POST', path: '/$batch', body: envelope }, token);
+    const outcome = await exchange({ method: 'POST', path: '/$batch', body: envelope }, token);
     const outcomes = splitEnvelope(outcome, items.length);
     items.forEach((item, index) => {
       item.settle(outcomes[index] ?? missingItem(outcome.requestIds));

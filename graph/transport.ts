@@ -64,6 +64,17 @@ export class Transport {
     return this.slots.run(() => this.exchange(request, token));
   }
 
+  /**
+   * Runs `task` once a request slot is free, holding that slot; `task` decides only then what to send (one
+   * exchange at most). The batcher fills its envelope at that moment, so requests that arrive while every
+   * slot is busy travel together instead of queueing as many small envelopes.
+   */
+  whenFree<T>(
+    task: (exchange: (request: WireRequest, token: string) => Promise<WireOutcome>) => Promise<T>,
+  ): Promise<T> {
+    return this.slots.run(() => task((request, token) => this.exchange(request, token)));
+  }
+
   private async exchange(request: WireRequest, token: string): Promise<WireOutcome> {
     let response: Response;
     try {

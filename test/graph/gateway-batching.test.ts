@@ -55,6 +55,39 @@ describe('auto-batching', () => {
     expect(envelopes()).toHaveLength(1);
   });
 
+  it('fills an envelope when a slot frees: calls arriving while the only slot is busy leave together', async () => {
+    const oneSlot = createM365Gateway(
+      {
+        connection: harness.sandbox.connection(),
+        limits: { tenantSize: 'M', maxConcurrentRequests: 1 },
+        batching: { windowMs: 1 },
+      },
+      { clock: harness.sandbox.clock },
+    );
+    const users = targets().slice(0, 9);
+    harness.sandbox.setFaults({ latency: { minMs: 150, maxMs: 150 } });
+    try {
+      const first = oneSlot.updateUser(users[0]?.id ?? '', { jobTitle: 'First' });
+      // Eight more calls, one every 5 ms, while the first holds the only slot for 150 ms.
+      const later: Promise<void>[] = [];
+      for (const user of users.slice(1)) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        later.push(oneSlot.updateUser(user.id, { jobTitle: 'Later' }));
+      }
+      await Promise.all([first, ...later]);
+    } finally {
+      harness.sandbox.setFaults({ latency: { minMs: 0, maxMs: 0 } });
+    }
+    const topLevel = graphRequests(harness.sandbox).filter((record) => record.batchItemId === undefined);
+    expect(topLevel.map((record) => [record.method, record.path])).toEqual([
+      ['PATCH', `/v1.0/users/${users[0]?.id ?? ''}`],
+      ['POST', '/v1.0/$batch'],
+    ]);
+    expect(graphRequests(harness.sandbox).filter((record) => record.batchItemId !== undefined)).toHaveLength(
+      8,
+    );
+  });
+
   it('can be switched off: every call then travels alone', async () => {
     const unbatched = createM365Gateway(
       { connection: harness.sandbox.connection(), batching: { enabled: false }, limits: { tenantSize: 'M' } },
