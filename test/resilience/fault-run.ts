@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { OperationReport, Progress, UserResult } from '../../commands/engine/results.js';
 import { DEFAULT_FAULT_RETRY_AFTER_SECONDS } from '../../sandbox/faults.js';
 import type { RequestRecord } from '../../sandbox/inspection.js';
@@ -156,6 +157,22 @@ export function exactlyOnce(run: FaultRun): ExactlyOnce {
       .deletedUsers()
       .filter((user) => wanted.has(user.userPrincipalName.toLowerCase())).length,
   };
+}
+
+/**
+ * The check every fault run ends with: each of the run's users created once, licensed once, none deleted,
+ * and every user in `done` bound to its own account.
+ */
+export async function expectBoundExactlyOnce(run: FaultRun, done: readonly string[]): Promise<void> {
+  const users = run.emails.length;
+  expect(exactlyOnce(run)).toEqual({
+    acceptedCreates: users,
+    accounts: users,
+    licensed: users,
+    seatsTaken: users,
+    deleted: 0,
+  });
+  expect(await mismatchedBindings(run, done)).toEqual([]);
 }
 
 /** Users whose row is neither done nor a failure with a code and a message: the report lost them. */

@@ -1,15 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   acceptedLicenceRequests,
-  exactlyOnce,
-  mismatchedBindings,
+  expectBoundExactlyOnce,
   openFaultRun,
   RETRY_AFTER_MS,
   retryGaps,
   statusCount,
   unaccounted,
   whileRunning,
-  type FaultRun,
 } from './fault-run.js';
 
 /**
@@ -18,17 +16,6 @@ import {
  * once and licensed once, and every retry sent no earlier than the Retry-After the failed attempt carried.
  */
 const USERS = 60;
-
-async function expectBoundExactlyOnce(run: FaultRun, done: readonly string[]): Promise<void> {
-  expect(exactlyOnce(run)).toEqual({
-    acceptedCreates: USERS,
-    accounts: USERS,
-    licensed: USERS,
-    seatsTaken: USERS,
-    deleted: 0,
-  });
-  expect(await mismatchedBindings(run, done)).toEqual([]);
-}
 
 describe('a 429 storm during a bulk bind', () => {
   it('binds every user once, and sends each throttled call again only after its Retry-After', async () => {
