@@ -25,6 +25,8 @@ export const COLLECTIONS = {
   /** Directory users' password states, append-only (storage/repositories/password-states.ts). */
   passwordStates: 'passwordStates',
   agendaJobs: 'agendaJobs',
+  /** Migrations applied to this database (storage/migrations.ts), one document each, _id = its name. */
+  migrations: 'migrations',
   /**
    * Cross-process document locks (storage/repositories/document-lock.ts): one lease per locked record, unique
    * by _id, deleted on release; an expired lease is taken over, so no TTL index (FerretDB has none) is needed.

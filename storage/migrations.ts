@@ -4,7 +4,9 @@ import { isDuplicateKeyError } from './errors.js';
 
 /**
  * Changes to how records are keyed, applied at start-up before the indexes; each is idempotent and safe to
- * run from several replicas at once.
+ * run from several replicas at once. A migration that completed is recorded in the migrations collection and
+ * not run again: a scan of a large collection at every start is what it would otherwise cost (FerretDB
+ * answers a `$type` filter by reading the whole table).
  */
 
 /**
@@ -42,6 +44,23 @@ async function keyBindingsByUserId(db: Db): Promise<number> {
   return moved;
 }
 
+interface Migration {
+  name: string;
+  apply: (db: Db) => Promise<unknown>;
+}
+
+const MIGRATIONS: readonly Migration[] = [{ name: 'bindings-keyed-by-user-id', apply: keyBindingsByUserId }];
+
 export async function migrateRecordKeys(db: Db): Promise<void> {
-  await keyBindingsByUserId(db);
+  const applied = db.collection<{ _id: string; appliedAt: Date }>(COLLECTIONS.migrations);
+  for (const migration of MIGRATIONS) {
+    if ((await applied.countDocuments({ _id: migration.name }, { limit: 1 })) > 0) continue;
+    await migration.apply(db);
+    try {
+      await applied.insertOne({ _id: migration.name, appliedAt: new Date() });
+    } catch (error) {
+      // Another replica finished the same migration first.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
 }

@@ -142,6 +142,8 @@ describe('Bindings on the dev database', () => {
   });
 
   it('moves bindings stored under generated ids to their user id at start-up, keeping every field', async () => {
+    // As on a database that has not been migrated yet.
+    await database.db.collection(COLLECTIONS.migrations).deleteMany({});
     const raw = database.db.collection(COLLECTIONS.bindings);
     await raw.insertOne({ ...newBinding('u-legacy', { m365Id: 'm-legacy' }), updatedAt: new Date() });
     expect(await repositories.bindings.get('u-legacy')).toBeNull();
@@ -152,6 +154,16 @@ describe('Bindings on the dev database', () => {
     });
     expect(await raw.countDocuments({ userId: 'u-legacy' })).toBe(1);
     await repositories.bindings.remove('u-legacy');
+  });
+
+  it('moves them only once per database: a start after the migration recorded itself scans nothing', async () => {
+    await ensureIndexes(database.db);
+    expect(await database.db.collection(COLLECTIONS.migrations).countDocuments({})).toBe(1);
+    const raw = database.db.collection(COLLECTIONS.bindings);
+    const { insertedId } = await raw.insertOne({ ...newBinding('u-late'), updatedAt: new Date() });
+    await ensureIndexes(database.db);
+    expect(await raw.countDocuments({ _id: insertedId })).toBe(1);
+    await raw.deleteOne({ _id: insertedId });
   });
 
   it('reports a malformed stored binding with its collection and user id', async () => {
