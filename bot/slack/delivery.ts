@@ -17,7 +17,8 @@ import { slackCall, translateSlackError } from './errors.js';
  * Delivers the chat core's replies to one Slack request. 'conversation' → chat.postMessage (tracked replies
  * report their ts through ChatOps.bindMessage); 'private' → an ephemeral to the person who acted (a DM when
  * Slack refuses that). A click's reply marked replaceOriginal replaces the clicked message — chat.update, or
- * response_url replace_original for an ephemeral card, which chat.update cannot reach.
+ * response_url replace_original for an ephemeral card, which chat.update cannot reach — in order with the
+ * core's own updates of that message when the reply says how (Reply.inOrder).
  */
 
 export interface DeliveryLogger {
@@ -108,13 +109,31 @@ export class SlackDelivery {
     }
   }
 
+  /**
+   * The click's card replaces the clicked message. This runs after Slack's acknowledgement, so the core may
+   * have sent the request's newer cards to the message meanwhile (a short run's Done): a reply that carries
+   * its place among them (inOrder) goes only if nothing newer went or waits, and never overlaps them.
+   */
   private async replaceClicked(reply: Reply, clicked: Clicked, context: DeliveryContext): Promise<void> {
     if (clicked.ephemeral) {
+      // The core never updates an ephemeral (chat.update cannot reach one): nothing to keep in order with.
       await this.replaceByResponseUrl(reply.card, context);
       return;
     }
+    const outcome = { updated: false };
+    const replace = async () => {
+      outcome.updated = await this.updateClicked(reply.card, clicked, context);
+    };
+    if (reply.inOrder === undefined) await replace();
+    else await reply.inOrder(clicked.message, replace);
+    if (outcome.updated) await this.bind(reply, clicked.message);
+  }
+
+  /** chat.update, or the response_url where that cannot reach the message; true for chat.update. */
+  private async updateClicked(card: CardModel, clicked: Clicked, context: DeliveryContext): Promise<boolean> {
     try {
-      await this.surface.update(clicked.message, reply.card);
+      await this.surface.update(clicked.message, card);
+      return true;
     } catch (error) {
       const translated = translateSlackError(error, 'update the message');
       const canFallBack =
@@ -122,10 +141,9 @@ export class SlackDelivery {
         REPLACE_FALLBACK.has(translated.reason) &&
         context.respond !== undefined;
       if (!canFallBack) throw translated;
-      await this.replaceByResponseUrl(reply.card, context);
-      return;
+      await this.replaceByResponseUrl(card, context);
+      return false;
     }
-    await this.bind(reply, clicked.message);
   }
 
   private async replaceByResponseUrl(card: CardModel, context: DeliveryContext): Promise<void> {

@@ -32,6 +32,23 @@ async function bind(deps: ReplyDeps, reply: Reply, message: MessageRef): Promise
   if (reply.tracking) await deps.chatOps.bindMessage(reply.tracking.requestId, message);
 }
 
+/**
+ * Updates the clicked message with the replacement card for everyone — in order with the core's own updates
+ * of that message when the reply says how (Reply.inOrder): a short run's Done may have reached it already, and
+ * the click's older card must not paint over it. False when it was left out for that reason.
+ */
+async function replaceForEveryone(
+  deps: ReplyDeps,
+  context: TurnContext,
+  message: MessageRef,
+  replacement: Reply,
+): Promise<boolean> {
+  const update = () => deps.messenger.updateCard(context, message.messageId, replacement.card);
+  if (replacement.inOrder !== undefined) return replacement.inOrder(message, update);
+  await update();
+  return true;
+}
+
 /** One reply as a new message: in `context` (a turn in the origin's conversation), or privately. */
 export async function deliverReply(
   deps: ReplyDeps,
@@ -118,12 +135,16 @@ export async function answerInvoke(
   const note =
     replacement === undefined ? replies.find((reply) => reply.visibility === 'private') : undefined;
   const others = replies.filter((reply) => reply !== replacement && reply !== note);
+  let superseded = false;
   if (replacement !== undefined && click.messageId !== undefined) {
+    const message = { conversation: origin.conversation, messageId: click.messageId };
     if (replacesForEveryone(replacement, origin, click.verb, click.automatic))
-      await deps.messenger.updateCard(context, click.messageId, replacement.card);
-    await bind(deps, replacement, { conversation: origin.conversation, messageId: click.messageId });
+      superseded = !(await replaceForEveryone(deps, context, message, replacement));
+    if (!superseded) await bind(deps, replacement, message);
   }
   await deliverReplies(deps, context, origin, others);
+  // A newer card already replaced the clicked one for everyone: the clicker's view keeps it too.
+  if (superseded) return messageResponse('Done.');
   if (replacement === undefined) return messageResponse(note === undefined ? 'Done.' : cardAsText(note.card));
   const rendered = renderAdaptiveCard(replacement.card);
   for (const file of rendered.files)
@@ -147,8 +168,9 @@ export async function applyReplacement(
     clickedMessageId === undefined ? undefined : replies.find((reply) => reply.replaceOriginal === true);
   if (replacement !== undefined && clickedMessageId !== undefined) {
     if (staysInConversation(replacement, origin)) {
-      await deps.messenger.updateCard(context, clickedMessageId, replacement.card);
-      await bind(deps, replacement, { conversation: origin.conversation, messageId: clickedMessageId });
+      const message = { conversation: origin.conversation, messageId: clickedMessageId };
+      if (await replaceForEveryone(deps, context, message, replacement))
+        await bind(deps, replacement, message);
     } else await deliverReply(deps, context, origin, replacement);
   }
   await deliverReplies(

@@ -53,15 +53,22 @@ async function afterDecision(core: Core, decision: Decision, action: ActionReque
     // Only a final card may replace the message: a request still running is shown by the run itself, and a
     // card read here could land after the run's newer one (another replica's, say) and hide it.
     if (!FINAL_STATES.includes(request.state)) return [privately(alreadyDecided(request))];
-    return [replacing((await card)(action.conversation.platform)), privately(alreadyDecided(request))];
+    const inOrder = core.publisher.replacementOrder();
+    return [
+      { ...replacing((await card)(action.conversation.platform)), inOrder },
+      privately(alreadyDecided(request)),
+    ];
   }
   if (action.message !== undefined) void core.publisher.track(request.id, action.message);
   void core.publisher.show(request.id, card);
+  // The reply reaches the clicked message later (after the platform's acknowledgement): its place among the
+  // request's cards is taken now, after the card just shown and before every card of the run started below.
+  const inOrder = core.publisher.replacementOrder();
   if (request.state !== 'pending') {
     core.background.run('cancel expiry', () => core.jobs.cancelApprovalExpiry(request.id));
   }
   if (request.state === 'approved') startExecution(core, request);
-  return [replacing((await card)(action.conversation.platform))];
+  return [{ ...replacing((await card)(action.conversation.platform)), inOrder }];
 }
 
 function requestIdOf(action: ActionRequest): string | undefined {
@@ -116,9 +123,12 @@ export async function pageAction(core: Core, action: ActionRequest): Promise<Rep
   const page = Math.max(1, Number.parseInt(action.data['page'] ?? '1', 10) || 1);
   const requestId = requestIdOf(action);
   if (requestId !== undefined) {
+    // Placed before the read: a card the request shows after it is newer than this page and stays.
+    const inOrder = core.publisher.replacementOrder();
     const request = await core.stores.requests.get(requestId);
     if (request === null) return [privately('That request no longer exists.')];
-    return [replacing((await requestCard(core.stores.views, request, page))(action.conversation.platform))];
+    const card = await requestCard(core.stores.views, request, page);
+    return [{ ...replacing(card(action.conversation.platform)), inOrder }];
   }
   const viewId = action.data['view'];
   const view = viewId === undefined ? null : await core.stores.views.get(viewId);

@@ -70,7 +70,20 @@ export interface Reply {
    * new message (or, when private, an ephemeral one). Optional, additive.
    */
   replaceOriginal?: boolean;
+  /**
+   * With replaceOriginal, for a card the core keeps up to date (a request's): the adapter runs its own
+   * replacement of the clicked message through this, which keeps it in order with the core's other updates of
+   * that message. Optional, additive: an adapter without it replaces the message directly.
+   */
+  inOrder?: ReplaceInOrder;
 }
+
+/**
+ * Runs `replace` — the adapter replacing `message` with the reply's card — after the core's update of that
+ * message in flight, if any; resolves false without running it when the core already sent or queued a newer
+ * card for the message (the reply would paint an older state over it). Rejects as `replace` does.
+ */
+export type ReplaceInOrder = (message: MessageRef, replace: () => Promise<void>) => Promise<boolean>;
 
 /** What an adapter implements so ChatOps can update cards and post outside a request (progress, digests, approvals). */
 export interface ChatSurface {

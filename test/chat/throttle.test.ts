@@ -1,41 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseCardModel, type CardModel } from '../../cards/model.js';
-import { UpdateThrottle, type Timers } from '../../commands/chat/execution/throttle.js';
+import { UpdateThrottle } from '../../commands/chat/execution/throttle.js';
 import type { MessageRef } from '../../commands/chat/types.js';
+import { manualTimers, settle } from './manual-timers.js';
 
 /** The card-update throttle on a hand-driven clock: at most one update per message per interval. */
-
-function manualTimers() {
-  let now = 0;
-  const due: { at: number; run: () => void }[] = [];
-  const timers: Timers = {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      due.push({ at: now + ms, run });
-    },
-  };
-  /** Moves the clock on, running every timer that comes due (in order). */
-  const advance = async (ms: number): Promise<void> => {
-    const until = now + ms;
-    for (;;) {
-      due.sort((a, b) => a.at - b.at);
-      const next = due[0];
-      if (next === undefined || next.at > until) break;
-      due.shift();
-      now = next.at;
-      next.run();
-      await Promise.resolve();
-      await Promise.resolve();
-    }
-    now = until;
-  };
-  return { timers, advance };
-}
-
-/** Lets pending promise callbacks run. */
-async function settle(): Promise<void> {
-  for (let tick = 0; tick < 20; tick += 1) await Promise.resolve();
-}
 
 const card = (title: string): CardModel => parseCardModel({ title });
 const message = (id: string): MessageRef => ({
@@ -50,13 +19,13 @@ describe('card update throttle', () => {
     const throttle = new UpdateThrottle(
       (ref, update) => {
         sent.push([ref.messageId, update.title, timers.now()]);
-        return Promise.resolve();
+        return Promise.resolve('done' as const);
       },
       1000,
       timers,
     );
     for (let index = 1; index <= 100; index += 1) {
-      throttle.update(message('m1'), card(`progress ${index}`));
+      throttle.update(message('m1'), card(`progress ${index}`), index);
       await advance(10);
     }
     await advance(1000);
@@ -64,7 +33,7 @@ describe('card update throttle', () => {
       ['m1', 'progress 1', 0],
       ['m1', 'progress 100', 1000],
     ]);
-    throttle.update(message('m1'), card('final'));
+    throttle.update(message('m1'), card('final'), 101);
     await advance(2000);
     await throttle.idle();
     expect(sent.at(-1)).toEqual(['m1', 'final', 2000]);
@@ -76,14 +45,14 @@ describe('card update throttle', () => {
     const throttle = new UpdateThrottle(
       (ref, update) => {
         sent.push(`${ref.messageId}:${update.title}`);
-        return Promise.resolve();
+        return Promise.resolve('done' as const);
       },
       1000,
       timers,
     );
-    throttle.update(message('a'), card('a1'));
-    throttle.update(message('b'), card('b1'));
-    throttle.update(message('a'), card('a2'));
+    throttle.update(message('a'), card('a1'), 1);
+    throttle.update(message('b'), card('b1'), 2);
+    throttle.update(message('a'), card('a2'), 3);
     await advance(999);
     expect(sent).toEqual(['a:a1', 'b:b1']);
     await advance(1);
@@ -96,14 +65,14 @@ describe('card update throttle', () => {
     const throttle = new UpdateThrottle(
       (_ref, update) => {
         sent.push(update.title);
-        return Promise.resolve();
+        return Promise.resolve('done' as const);
       },
       1000,
       timers,
     );
     await advance(5000);
     throttle.markShown(message('m'));
-    throttle.update(message('m'), card('after reply'));
+    throttle.update(message('m'), card('after reply'), 1);
     await advance(999);
     expect(sent).toEqual([]);
     await advance(1);
@@ -126,13 +95,14 @@ describe('card update throttle', () => {
         inFlight -= 1;
         sent.push(update.title);
         if (update.title === 'one') throw new Error('rate limited');
+        return 'done';
       },
       100,
       timers,
     );
-    throttle.update(message('m'), card('one'));
+    throttle.update(message('m'), card('one'), 1);
     await advance(500);
-    throttle.update(message('m'), card('two'));
+    throttle.update(message('m'), card('two'), 2);
     await advance(500);
     expect(most).toBe(1);
     release();

@@ -58,14 +58,25 @@ describe('Slack adapter: button clicks and private replies', () => {
   async function postApprovalCard() {
     const posted = await harness.adapter.surface.post(approvals, approvalCard);
     const message = harness.api.messages(APPROVALS).find((candidate) => candidate.ts === posted.messageId);
-    return { posted, buttons: buttonsOf(message?.blocks) };
+    const buttons = buttonsOf(message?.blocks);
+    /** Someone clicks the card's button `actionId` (a signed block_actions request). */
+    const click = (userId: string, actionId: string) => {
+      const button = buttons.find((candidate) => candidate.action_id === actionId);
+      if (button === undefined) throw new Error(`the card has no ${actionId} button`);
+      return harness.slack.blockAction({
+        userId,
+        channelId: APPROVALS,
+        messageTs: posted.messageId,
+        actionId: button.action_id,
+        value: button.value,
+      });
+    };
+    return { posted, buttons, click };
   }
 
   it('acknowledges a click at once and then updates the clicked message with chat.update', async () => {
-    const { api, slack } = harness;
-    const { posted, buttons } = await postApprovalCard();
-    const second = buttons.find((button) => button.action_id === 'approve#2');
-    expect(second).toBeDefined();
+    const { api } = harness;
+    const { posted, click } = await postApprovalCard();
     const gate = new Gate();
     ops.onAction = async () => {
       await gate.opened;
@@ -79,13 +90,7 @@ describe('Slack adapter: button clicks and private replies', () => {
       ];
     };
 
-    const response = await slack.blockAction({
-      userId: SAMIR,
-      channelId: APPROVALS,
-      messageTs: posted.messageId,
-      actionId: second?.action_id ?? '',
-      value: second?.value ?? '',
-    });
+    const response = await click(SAMIR, 'approve#2');
     expect(response).toEqual({ status: 200, body: '' });
     await eventually(() => ops.running === 1, 'the chat core to be working on the click');
     gate.release();
@@ -108,21 +113,14 @@ describe('Slack adapter: button clicks and private replies', () => {
   });
 
   it('replaces the clicked message only with the reply marked replaceOriginal and posts the others', async () => {
-    const { api, slack } = harness;
-    const { posted, buttons } = await postApprovalCard();
+    const { api } = harness;
+    const { click } = await postApprovalCard();
     ops.onAction = () => [
       reply('Also this'),
       reply('Page 2 of 3', 'conversation', { replaceOriginal: true }),
     ];
     const before = api.messages(APPROVALS).length;
-    const cancel = buttons.find((button) => button.action_id === 'cancel');
-    await slack.blockAction({
-      userId: NORA,
-      channelId: APPROVALS,
-      messageTs: posted.messageId,
-      actionId: cancel?.action_id ?? '',
-      value: cancel?.value ?? '',
-    });
+    await click(NORA, 'cancel');
     await harness.adapter.idle();
     expect(ops.actions.at(-1)?.verb).toBe('cancel');
     expect(api.updates(APPROVALS).at(-1)?.text).toContain('Page 2 of 3');
@@ -132,6 +130,42 @@ describe('Slack adapter: button clicks and private replies', () => {
         .slice(before)
         .map((message) => message.text),
     ).toEqual([expect.stringContaining('Also this')]);
+  });
+
+  it('replaces the clicked message through the order the core gave the reply, and not at all when it says no', async () => {
+    const { api } = harness;
+    const { posted, click } = await postApprovalCard();
+    const asked: string[] = [];
+    let allow = true;
+    const clickCancel = async (title: string) => {
+      ops.onAction = () => [
+        reply(title, 'conversation', {
+          replaceOriginal: true,
+          inOrder: async (message, replace) => {
+            asked.push(message.messageId);
+            if (!allow) return false;
+            await replace();
+            return true;
+          },
+        }),
+      ];
+      await click(NORA, 'cancel');
+      await harness.adapter.idle();
+    };
+
+    await clickCancel('Cancelled by Nora');
+    expect(api.updates(APPROVALS).at(-1)?.text).toContain('Cancelled by Nora');
+    const updates = api.updates(APPROVALS).length;
+    allow = false;
+    await clickCancel('An older state');
+    expect(asked).toEqual([posted.messageId, posted.messageId]);
+    expect(api.updates(APPROVALS)).toHaveLength(updates);
+    expect(
+      api
+        .ephemerals(NORA)
+        .map((ephemeral) => ephemeral.text)
+        .join('\n'),
+    ).not.toContain('older');
   });
 
   it('shows a private reply only to the person who clicked, as an ephemeral, never replacing the shared card', async () => {

@@ -1,6 +1,7 @@
 import { createChatOps, type ChatCore } from '../../commands/chat/ops.js';
 import type { ChatStores } from '../../commands/chat/ports.js';
 import type { ChatSettingsInput } from '../../commands/chat/settings.js';
+import type { ChatOps } from '../../commands/chat/types.js';
 import { createChatRepositories } from '../../storage/repositories/chat/index.js';
 import { RecordingChatJobs, TestClock } from '../support/chat.js';
 import { openEngine, type EngineHarness } from '../support/engine.js';
@@ -25,15 +26,18 @@ export const slackId = (userId: string): string => `${TEAM}:${userId}`;
 export async function startCoreSlackHarness(
   testFile: string,
   chat: ChatSettingsInput = {},
+  /** What the adapter talks to, built around the core (default: the core itself). */
+  front: (core: ChatCore) => ChatOps = (core) => core,
 ): Promise<CoreSlackHarness> {
   const engine = await openEngine(testFile);
   const clock = new TestClock();
   const stores = createChatRepositories(engine.database.db, { clock });
   // The adapter is built first (the core needs its surface); it reaches the core through this holder.
-  const built: { core?: ChatCore } = {};
+  const built: { core?: ChatCore; front?: ChatOps } = {};
   const slack = await startSlackHarness(() => {
     if (built.core === undefined) throw new Error('the chat core is not built yet');
-    return built.core;
+    built.front ??= front(built.core);
+    return built.front;
   });
   const running = createChatOps({
     engine: engine.engine,

@@ -32,6 +32,24 @@ describe('Teams adapter card actions', () => {
     ];
   });
 
+  /** `person` clicks the `verb` button of a posted card: an Action.Execute invoke. */
+  function clickOn(
+    person: typeof FIRST_ADMIN,
+    conversationId: string,
+    messageId: string,
+    verb: string,
+    requestId?: string,
+    trigger?: 'automatic',
+  ) {
+    return harness.connector.inbound.cardAction(person, {
+      conversationId,
+      replyToId: messageId,
+      verb,
+      ...(requestId === undefined ? {} : { data: { requestId } }),
+      ...(trigger === undefined ? {} : { trigger }),
+    });
+  }
+
   /** Posts a plan card in the personal chat of `person` and returns the id Teams gave it. */
   async function postedCard(
     person: typeof FIRST_ADMIN,
@@ -54,12 +72,7 @@ describe('Teams adapter card actions', () => {
 
   it('answers an Action.Execute invoke with the updated card in the HTTP body', async () => {
     const posted = await postedCard(FIRST_ADMIN);
-    const invoke = harness.connector.inbound.cardAction(FIRST_ADMIN, {
-      conversationId: posted.conversationId,
-      replyToId: posted.messageId,
-      verb: 'approve',
-      data: { requestId: 'r-7' },
-    });
+    const invoke = clickOn(FIRST_ADMIN, posted.conversationId, posted.messageId, 'approve', 'r-7');
     const answer = await harness.deliver(invoke);
 
     expect(answer.status).toBe(200);
@@ -79,12 +92,7 @@ describe('Teams adapter card actions', () => {
 
   it('answers a redelivered invoke with the first answer and runs the click once', async () => {
     const posted = await postedCard(APPROVER);
-    const invoke = harness.connector.inbound.cardAction(APPROVER, {
-      conversationId: posted.conversationId,
-      replyToId: posted.messageId,
-      verb: 'approve',
-      data: { requestId: 'r-8' },
-    });
+    const invoke = clickOn(APPROVER, posted.conversationId, posted.messageId, 'approve', 'r-8');
     const before = chatOps.actions.length;
     const [first, second] = await Promise.all([harness.deliver(invoke), harness.deliver(invoke)]);
     expect(chatOps.actions.length - before).toBe(1);
@@ -138,28 +146,39 @@ describe('Teams adapter card actions', () => {
 
   it('replaces a clicked channel card for everyone as well as in the invoke response', async () => {
     const posted = await channelCard();
-    const invoke = harness.connector.inbound.cardAction(APPROVER, {
-      conversationId: posted.teamId,
-      replyToId: posted.messageId,
-      verb: 'approve',
-      data: { requestId: 'r-c' },
-    });
+    const invoke = clickOn(APPROVER, posted.teamId, posted.messageId, 'approve', 'r-c');
     const answer = await harness.deliver(invoke);
     expect(cardText((answer.body as { value: unknown }).value)).toContain(`Approved by ${APPROVER.name}`);
     const current = harness.connector.currentVersion(posted.teamId, posted.messageId);
     expect(cardText(cardOf(current))).toContain(`Approved by ${APPROVER.name}`);
   });
 
+  it('leaves a clicked channel card alone when the core already sent it a newer card, and answers without the older one', async () => {
+    const posted = await channelCard();
+    const updatesBefore = harness.connector.updates(posted.teamId).length;
+    const asked: string[] = [];
+    chatOps.onAction = () => [
+      {
+        card: card({ title: 'Approved, starting', status: 'Approved' }),
+        visibility: 'conversation',
+        replaceOriginal: true,
+        inOrder: (message) => {
+          asked.push(message.messageId);
+          return Promise.resolve(false);
+        },
+      },
+    ];
+    const invoke = clickOn(APPROVER, posted.teamId, posted.messageId, 'approve', 'r-c');
+    const answer = await harness.deliver(invoke);
+    expect(asked).toEqual([posted.messageId]);
+    expect(answer.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message' });
+    expect(harness.connector.updates(posted.teamId)).toHaveLength(updatesBefore);
+  });
+
   it('answers a refresh only for the user it is for, leaving the shared card alone', async () => {
     const posted = await channelCard();
     const updatesBefore = harness.connector.updates(posted.teamId).length;
-    const invoke = harness.connector.inbound.cardAction(APPROVER, {
-      conversationId: posted.teamId,
-      replyToId: posted.messageId,
-      verb: 'refresh',
-      data: { requestId: 'r-c' },
-      trigger: 'automatic',
-    });
+    const invoke = clickOn(APPROVER, posted.teamId, posted.messageId, 'refresh', 'r-c', 'automatic');
     const answer = await harness.deliver(invoke);
     expect(answer.body).toMatchObject({ type: 'application/vnd.microsoft.card.adaptive' });
     expect(harness.connector.updates(posted.teamId)).toHaveLength(updatesBefore);
@@ -174,12 +193,7 @@ describe('Teams adapter card actions', () => {
     ];
     const posted = await channelCard();
     const sentBefore = harness.connector.sent().length;
-    const invoke = harness.connector.inbound.cardAction(FIRST_ADMIN, {
-      conversationId: posted.teamId,
-      replyToId: posted.messageId,
-      verb: 'approve',
-      data: { requestId: 'r-c' },
-    });
+    const invoke = clickOn(FIRST_ADMIN, posted.teamId, posted.messageId, 'approve', 'r-c');
     const answer = await harness.deliver(invoke);
     expect(answer.body).toEqual({
       statusCode: 200,
@@ -199,12 +213,7 @@ describe('Teams adapter card actions', () => {
       { card: card({ title: 'New password: Xy-77' }), visibility: 'private' },
     ];
     const posted = await channelCard();
-    const invoke = harness.connector.inbound.cardAction(APPROVER, {
-      conversationId: posted.teamId,
-      replyToId: posted.messageId,
-      verb: 'approve',
-      data: { requestId: 'r-c' },
-    });
+    const invoke = clickOn(APPROVER, posted.teamId, posted.messageId, 'approve', 'r-c');
     const answer = await harness.deliver(invoke);
     expect(JSON.stringify(answer.body)).not.toContain('Xy-77');
     expect(JSON.stringify(harness.connector.sent(posted.teamId))).not.toContain('Xy-77');
@@ -223,11 +232,7 @@ describe('Teams adapter card actions', () => {
       await released;
       return [{ card: card({ title: 'Finally done' }), visibility: 'conversation', replaceOriginal: true }];
     };
-    const invoke = harness.connector.inbound.cardAction(FIRST_ADMIN, {
-      conversationId: posted.conversationId,
-      replyToId: posted.messageId,
-      verb: 'approve',
-    });
+    const invoke = clickOn(FIRST_ADMIN, posted.conversationId, posted.messageId, 'approve');
     const updatesBefore = harness.connector.updates(posted.conversationId).length;
     const answer = await harness.deliver(invoke);
     expect(answer.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message' });
