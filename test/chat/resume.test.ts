@@ -3,6 +3,7 @@ import { DatabaseUnavailableError } from '../../commands/errors.js';
 import type { ChatStores } from '../../commands/chat/ports.js';
 import type { M365Gateway } from '../../commands/engine/ports.js';
 import type { MessageRef } from '../../commands/chat/types.js';
+import { FRESH_APPROVAL_GRACE_MS } from '../../commands/chat/execution/runner.js';
 import { createRequests, directoryUser } from '../support/engine.js';
 import { cardText, openChat, requestIdOf, USERS, type ChatHarness } from '../support/chat.js';
 
@@ -106,6 +107,28 @@ describe('resume after a crash', () => {
     await chat.stores.requests.transition(id, { states: ['pending'] }, { state: 'approved' });
     expect(await chat.newCore().resumeInterrupted()).toBe(1);
     await until(async () => (await chat.stores.requests.get(id))?.state === 'completed');
+  });
+
+  it('leaves a request approved moments ago to the replica that approved it, and runs it once that is overdue', async () => {
+    const core = chat.newCore();
+    const replies = await core.handleCommand({
+      user: USERS.operator,
+      conversation: { platform: 'teams', id: '19:ops@thread.tacv2', kind: 'channel' },
+      text: `block ${EMAILS[1] ?? ''}`,
+    });
+    const id = replies[0]?.tracking?.requestId ?? '';
+    await core.idle();
+    await chat.stores.requests.transition(
+      id,
+      { states: ['pending'] },
+      { state: 'approved', decidedAt: chat.clock.now() },
+    );
+    expect(await chat.newCore().resumeInterrupted()).toBe(0);
+    chat.clock.advance(FRESH_APPROVAL_GRACE_MS + 1_000);
+    const later = chat.newCore();
+    expect(await later.resumeInterrupted()).toBe(1);
+    await later.idle();
+    expect((await chat.stores.requests.get(id))?.state).toBe('completed');
   });
 
   it('leaves a run alone while its lease is alive (another replica is working on it)', async () => {

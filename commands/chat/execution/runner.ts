@@ -185,14 +185,25 @@ export function startExecution(core: Core, request: ApprovalRequest): void {
 }
 
 /**
- * At start-up: requests a crash left approved, or executing with a lease that ran out, run again under the
- * same idempotency key (the engine skips users the first attempt finished). Returns how many were started.
+ * How long a request approved but not yet claimed is left to the process whose click approved it (it claims
+ * within moments; its cards of the run are ordered with the click's reply only in that process). Past this,
+ * that process is taken to have died between the approval and the claim.
+ */
+export const FRESH_APPROVAL_GRACE_MS = 30_000;
+
+/**
+ * At start-up and in the resume sweep: requests a crash left approved, or executing with a lease that ran
+ * out, run again under the same idempotency key (the engine skips users the first attempt finished). Returns
+ * how many were started.
  */
 export async function resumeInterrupted(core: Core): Promise<number> {
   const now = core.clock.now().getTime();
   let started = 0;
   for (const request of await core.stores.requests.listUnfinished()) {
     if (request.state === 'executing' && (request.leaseUntil?.getTime() ?? 0) > now) continue;
+    if (request.state === 'approved' && (request.decidedAt?.getTime() ?? 0) > now - FRESH_APPROVAL_GRACE_MS) {
+      continue;
+    }
     startExecution(core, request);
     started += 1;
   }
