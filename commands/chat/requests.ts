@@ -114,9 +114,14 @@ async function postForApproval(core: Core, request: ApprovalRequest): Promise<vo
       ...target,
       kind: 'channel' as const,
     };
-    const card = (await requestCard(core.stores.views, request))(channel.platform);
+    // The request is read again after the mark: one decided since it was planned (cancelled by its requester,
+    // say) is not posted for approval, and any card shown from here on reaches the post through adopt().
+    const shownAsOf = core.publisher.mark();
+    const current = await core.stores.requests.get(request.id);
+    if (current?.state !== 'pending') return;
+    const card = (await requestCard(core.stores.views, current))(channel.platform);
     const message = await core.surfaces.get(channel.platform).post(conversation, card);
-    void core.publisher.track(request.id, message);
+    await core.publisher.adopt(request.id, message, shownAsOf);
   } catch (error) {
     core.logger.warn(
       { requestId: request.id, err: errorName(error) },

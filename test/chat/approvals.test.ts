@@ -262,4 +262,42 @@ describe('the approvals channel', () => {
     expect(chat.card(channelCard).status).toBe('Done');
     expect(chat.card(mine).status).toBe('Done');
   });
+
+  it('brings its post there up to date when the request is cancelled while the post is on its way', async () => {
+    let reached: () => void = () => undefined;
+    const postReached = new Promise<void>((resolve) => (reached = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    chat.surface.holdPost = (conversation) => {
+      if (conversation.id !== APPROVALS.id) return undefined;
+      reached();
+      return released;
+    };
+    try {
+      const email = BOUND[1] ?? '';
+      const sending = chat.send(USERS.operator, `unbind ${email}`, { conversation: PERSONAL });
+      await postReached;
+      const mine = chat.surface.posts.filter((post) => post.message.conversation.id === PERSONAL.id).at(-1);
+      const requestId = requestIdOf(chat.card(mine?.message));
+      // The requester cancels while the approvals channel's post is still on its way.
+      await chat.core.handleAction({
+        user: USERS.operator,
+        conversation: PERSONAL,
+        verb: 'cancel',
+        data: { request: requestId },
+        ...(mine === undefined ? {} : { message: mine.message }),
+      });
+      release();
+      await sending;
+      await chat.core.idle();
+      const posted = chat.surface.posts
+        .filter((post) => post.message.conversation.id === APPROVALS.id)
+        .at(-1);
+      expect(posted?.card.status).toBe('Waiting for approval');
+      expect(chat.card(posted?.message as MessageRef).status).toBe('Cancelled');
+    } finally {
+      chat.surface.holdPost = () => undefined;
+      release();
+    }
+  });
 });

@@ -35,14 +35,17 @@ export class RecordingSurface implements ChatSurface {
   readonly privates: { user: ChatUser; conversation: ConversationRef; card: CardModel }[] = [];
   readonly files: { conversation: ConversationRef; filename: string; content: string }[] = [];
   failPrivate = false;
+  /** A post waits for the promise this returns (a slow platform); none by default. */
+  holdPost: (conversation: ConversationRef) => Promise<void> | undefined = () => undefined;
   private next = 1;
 
   constructor(readonly platform: Platform) {}
 
-  post(conversation: ConversationRef, card: CardModel): Promise<MessageRef> {
+  async post(conversation: ConversationRef, card: CardModel): Promise<MessageRef> {
     const message = { conversation, messageId: `${this.platform}-m${this.next++}` };
+    await this.holdPost(conversation);
     this.posts.push({ message, card });
-    return Promise.resolve(message);
+    return message;
   }
 
   update(message: MessageRef, card: CardModel): Promise<void> {

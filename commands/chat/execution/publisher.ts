@@ -97,6 +97,26 @@ export class CardPublisher {
       this.throttle.update(message, latest.card(message.conversation.platform), latest.version);
   }
 
+  /** A mark to pass to adopt(): a card read after it is at least as new as every card shown before it. */
+  mark(): number {
+    return this.versions;
+  }
+
+  /**
+   * A message the core posted itself, showing a card of `key` read after `mark()` returned `shownAsOf`:
+   * remembered for later updates, and given at once a card shown meanwhile (which could not reach a message
+   * nobody knew of yet).
+   */
+  adopt(key: string, message: MessageRef, shownAsOf: number): Promise<void> {
+    this.throttle.markShown(message);
+    return this.enqueue(key, 'record a posted message', async () => {
+      await this.tracked.add(key, message);
+      const latest = this.latest.get(key);
+      if (latest !== undefined && latest.version > shownAsOf)
+        this.throttle.update(message, latest.card(message.conversation.platform), latest.version);
+    });
+  }
+
   /**
    * A clicked message that shows this key's card, remembered for later updates. The click's reply shows a
    * card on it now, so its next update waits a full interval (the platform's rate limit counts the reply).
