@@ -11,7 +11,12 @@ import { cardText, openChat, requestIdOf, USERS, type ChatHarness } from '../sup
 let chat: ChatHarness;
 const EMAILS = Array.from({ length: 24 }, (_, index) => `approval.user${index}@contoso.com`);
 /** Bound before the tests start. */
-const BOUND = ['bound.one@contoso.com', 'bound.two@contoso.com', 'bound.three@contoso.com'];
+const BOUND = [
+  'bound.one@contoso.com',
+  'bound.two@contoso.com',
+  'bound.three@contoso.com',
+  'bound.four@contoso.com',
+];
 const TEST_ACTOR = { platform: 'test' as const, id: 'setup', displayName: 'Setup' };
 /** The approvals channel of the settings; its reference (with the Teams service URL) is learnt when heard from. */
 const APPROVALS: ConversationRef = {
@@ -274,9 +279,13 @@ describe('the approvals channel', () => {
       return released;
     };
     try {
-      const email = BOUND[1] ?? '';
-      const sending = chat.send(USERS.operator, `unbind ${email}`, { conversation: PERSONAL });
-      await postReached;
+      const sending = chat.send(USERS.operator, `unbind ${BOUND[3] ?? ''}`, { conversation: PERSONAL });
+      await Promise.race([
+        postReached,
+        sending.then(() => {
+          throw new Error('the request was never posted in the approvals channel');
+        }),
+      ]);
       const mine = chat.surface.posts.filter((post) => post.message.conversation.id === PERSONAL.id).at(-1);
       const requestId = requestIdOf(chat.card(mine?.message));
       // The requester cancels while the approvals channel's post is still on its way.
