@@ -11,6 +11,7 @@ import type { SandboxOptionsInput } from '../../sandbox/options.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { createRepositories, type Repositories } from '../../storage/repositories/index.js';
 import { openBenchDatabase, type BenchDatabase } from './database.js';
+import { numberedNewHire } from './new-hires.js';
 import { timed, timedRepositories, type CallTimes } from './timing.js';
 
 /**
@@ -107,21 +108,5 @@ async function assemble(
 
 /** A directory user created here (not imported), ready to bind: 'bench.user00042@contoso.com'. */
 export function benchDirectoryUser(index: number, domain: string): NewDirectoryUser {
-  const number = String(index).padStart(5, '0');
-  return {
-    email: `bench.user${number}@${domain}`,
-    givenName: 'Bench',
-    surname: `User ${number}`,
-    displayName: `Bench User ${number}`,
-    jobTitle: 'Engineer',
-    department: 'Benchmarks',
-    company: null,
-    addresses: [],
-    phoneNumbers: [],
-    employeeId: null,
-    usageLocation: 'US',
-    password: null,
-    source: 'created',
-    importedFromM365Id: null,
-  };
+  return numberedNewHire(index, { prefix: 'bench.user', domain, label: 'Bench', department: 'Benchmarks' });
 }

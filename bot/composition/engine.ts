@@ -9,7 +9,7 @@ import { createM365Gateway } from '../../graph/gateway.js';
 import type { Repositories } from '../../storage/repositories/index.js';
 import type { Scheduler } from '../../storage/scheduler.js';
 import { attachEngineJobs, createEngineJobs, ENGINE_JOBS, scheduleReconcile } from '../engine-jobs.js';
-import { pendingAcks } from '../slack/after-ack.js';
+import { pendingAcks } from '../http/pending-acks.js';
 import { StartupError } from './startup-error.js';
 
 /** The Graph gateway, the provisioning engine on it, its jobs, and the Microsoft 365 connection at start. */
@@ -52,8 +52,9 @@ export function startEngine(deps: {
     clock: deps.clock,
     settings: deps.settings,
     logger: deps.logger.child({ component: 'engine' }),
-    // Bulk work yields to chat: no next user starts while a chat request waits for its acknowledgement.
-    beforeEachUser: () =>
+    // Engine work yields to chat: no next user and no user's next step starts while a chat request waits for
+    // its acknowledgement.
+    yieldToHost: () =>
       new Promise<void>((resolve) => {
         pendingAcks.onceAnswered(resolve);
       }),

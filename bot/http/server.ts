@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { pendingAcks, type PendingAcks } from './pending-acks.js';
 
 export interface RequestContext {
   requestId: string;
@@ -59,20 +60,45 @@ async function dispatch(
   await handler(req, res, context);
 }
 
+/**
+ * A request's logger, created on first use: a pino child costs every request its serialised bindings, and most
+ * requests (every chat acknowledgement) never log.
+ */
+function lazyRequestContext(logger: Logger, requestId: string): RequestContext {
+  let child: Logger | undefined;
+  return {
+    requestId,
+    get logger() {
+      child ??= logger.child({ requestId });
+      return child;
+    },
+  };
+}
+
 export async function startHttpServer(
-  options: { host: string; port: number; routes: readonly Route[] },
+  options: {
+    host: string;
+    port: number;
+    routes: readonly Route[];
+    /** Told of every accepted connection until its request is read (pending-acks.ts); default the process's. */
+    pending?: PendingAcks;
+  },
   logger: Logger,
 ): Promise<HttpServer> {
   const routes = new Map(options.routes.map((route) => [route.path, route]));
+  const pending = options.pending ?? pendingAcks;
   let closing = false;
   const server = createServer((req, res) => {
+    pending.requestRead(req.socket);
     const requestId = requestIdOf(req);
     const started = performance.now();
-    const requestLogger = logger.child({ requestId });
+    const context = lazyRequestContext(logger, requestId);
     res.setHeader('x-request-id', requestId);
     res.on('finish', () => {
-      const ms = Math.round(performance.now() - started);
-      requestLogger.debug({ method: req.method, path: req.url, status: res.statusCode, ms }, 'request');
+      if (logger.isLevelEnabled('debug')) {
+        const ms = Math.round(performance.now() - started);
+        context.logger.debug({ method: req.method, path: req.url, status: res.statusCode, ms }, 'request');
+      }
       // A keep-alive connection that turns idle after close() began would otherwise hold close() open until the
       // client drops it (seconds) or the timeout hits.
       if (closing)
@@ -80,11 +106,14 @@ export async function startHttpServer(
           server.closeIdleConnections();
         });
     });
-    dispatch(routes, req, res, { requestId, logger: requestLogger }).catch((error: unknown) => {
-      requestLogger.error({ err: error }, 'request failed');
+    dispatch(routes, req, res, context).catch((error: unknown) => {
+      context.logger.error({ err: error }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal error; see the bot log.', requestId });
       else res.end();
     });
+  });
+  server.on('connection', (socket) => {
+    pending.connectionOpened(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { AfterAckQueue } from '../slack/after-ack.js';
+import type { AfterAckQueue } from '../http/after-ack.js';
 
 type TurnLogic = (context: TurnContext) => Promise<void>;
 /** botframework-connector's AuthenticateRequestResult (that package is botbuilder's, not ours to import). */

@@ -2,7 +2,7 @@ import { ConfigurationBotFrameworkAuthentication, type CloudAdapter } from 'botb
 import type { Logger } from 'pino';
 import type { ChatOps, ConversationRef } from '../../commands/chat/types.js';
 import type { Route } from '../http/server.js';
-import { AfterAckQueue, within } from '../slack/after-ack.js';
+import { AfterAckQueue, within } from '../http/after-ack.js';
 import { AckingCloudAdapter } from './acking-adapter.js';
 import { ChatOpsTeamsBot, FAILED } from './bot.js';
 import { PersonalChats, TeamsMessenger } from './messenger.js';

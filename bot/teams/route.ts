@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityHandlerBase, CloudAdapter, Response as BotResponse } from 'botbuilder';
 import { z } from 'zod';
 import { sendJson, type Route } from '../http/server.js';
-import { pendingAcks } from '../slack/after-ack.js';
+import { pendingAcks } from '../http/pending-acks.js';
 
 /** Where Teams (and the Agents Playground) deliver activities: the Azure Bot's messaging endpoint. */
 export const TEAMS_MESSAGES_PATH = '/api/messages';

@@ -34,10 +34,12 @@ export interface EngineDeps {
   settings: EngineSettingsInput;
   logger?: EngineLogger;
   /**
-   * Awaited by a bulk run before each next user: the host holds bulk work back while it has something more
-   * urgent on the same event loop (the bot: chat requests waiting for their acknowledgement). Default: none.
+   * Awaited by a run before each next user and before each of a user's recorded steps (a Graph write): the
+   * host holds engine work back while it has something more urgent on the same event loop (the bot: chat
+   * requests waiting for their acknowledgement — a user's steps in flight would otherwise go on competing
+   * with them). Default: none.
    */
-  beforeEachUser?: () => Promise<void>;
+  yieldToHost?: () => Promise<void>;
 }
 
 /** What every operation works with: the ports, parsed settings and a logger. */

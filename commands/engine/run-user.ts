@@ -50,6 +50,7 @@ function makeTask(state: RunState, email: string, prior: OperationUser | undefin
       emailLower,
       prior,
       signal: state.options.signal,
+      beforeStep: context.yieldToHost,
     }),
     actor: state.options.actor,
     directoryUser: () => state.directory.get(email),

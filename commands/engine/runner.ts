@@ -66,7 +66,7 @@ async function runPool(state: RunState, emails: readonly string[]): Promise<(Use
       const email = emails[index];
       if (email === undefined) return;
       try {
-        await state.context.beforeEachUser?.();
+        await state.context.yieldToHost?.();
         state.options.signal?.throwIfAborted();
         const result = await processUser(state, email);
         results[index] = result;

@@ -70,10 +70,12 @@ export interface StepLogInput {
   emailLower: string;
   prior: OperationUser | undefined;
   signal: AbortSignal | undefined;
+  /** Awaited before each step (EngineDeps.yieldToHost). */
+  beforeStep?: (() => Promise<void>) | undefined;
 }
 
 export function createStepLog(input: StepLogInput): StepLog {
-  const { operations, operationId, emailLower, prior, signal } = input;
+  const { operations, operationId, emailLower, prior, signal, beforeStep } = input;
   let unwritten: Record<string, StepState> = {};
   const reached: Record<string, StepState> = {};
   const takeUnwritten = (): Record<string, StepState> => {
@@ -103,6 +105,7 @@ export function createStepLog(input: StepLogInput): StepLog {
     takeUnwritten,
     states: () => ({ ...reached }),
     async run(step, action) {
+      await beforeStep?.();
       checkpoint();
       await start(step);
       let value: Awaited<ReturnType<typeof action>>;

@@ -1,7 +1,9 @@
 /** The HTTP server and the health routes on their own: routing, request ids, errors, readiness answers, close. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, get } from 'node:http';
+import { connect } from 'node:net';
 import { healthRoutes, type ReadinessChecks } from '../../bot/http/health.js';
+import { PendingAcks } from '../../bot/http/pending-acks.js';
 import { sendJson, startHttpServer, type HttpServer, type Route } from '../../bot/http/server.js';
 import { captureLog, getJson, type CapturedLog } from '../support/app.js';
 
@@ -165,6 +167,38 @@ describe('/readyz', () => {
     Object.assign(readiness, { database: true, scheduler: true, shuttingDown: false });
     expect(response.status).toBe(status);
     expect(response.body).toMatchObject(body);
+  });
+});
+
+describe('pending acknowledgements', () => {
+  it('counts an accepted connection before its request is read, and stops once it is answered', async () => {
+    const pending = new PendingAcks({ quietMs: 5 });
+    const own = await startHttpServer(
+      { host: '127.0.0.1', port: 0, routes: healthRoutes(checks), pending },
+      log.logger,
+    );
+    const socket = connect(Number(new URL(own.url).port), '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      // Connected but silent: the server cannot know what it will ask for, so it counts.
+      while (!pending.waiting) await new Promise((resolve) => setImmediate(resolve));
+      const answer = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.once('end', () => {
+          resolve(text);
+        });
+      });
+      socket.end('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+      expect(await answer).toMatch(/^HTTP\/1\.1 200/);
+      await new Promise<void>((resolve) => {
+        pending.onceAnswered(resolve);
+      });
+      expect(pending.waiting).toBe(false);
+    } finally {
+      socket.destroy();
+      await own.close(1000);
+    }
   });
 });
 

@@ -143,7 +143,7 @@ describe('the bulk runner’s per-user error policy', () => {
     expect(recorded.find((user) => user.emailLower === victim)?.outcome).toBe('done');
   }, 60_000);
 
-  it('starts no user while the host holds bulk work back, and all of them once it lets go', async () => {
+  it('starts no user and no step while the host holds engine work back, and all of them once it lets go', async () => {
     const emails = await addUsers('held.back', 4);
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {
@@ -156,7 +156,7 @@ describe('the bulk runner’s per-user error policy', () => {
       jobs: harness.jobs,
       clock: harness.clock,
       settings: harness.settings,
-      beforeEachUser: () => {
+      yieldToHost: () => {
         asked += 1;
         return held;
       },
@@ -167,7 +167,8 @@ describe('the bulk runner’s per-user error policy', () => {
     release();
     const report = await run;
     expect(report.totals).toMatchObject({ done: 4, failed: 0 });
-    expect(asked).toBe(4);
+    // Before each of the 4 users, and before each one's create (its only step: no licence, no welcome).
+    expect(asked).toBe(8);
     expect(creates()).toEqual({ accepted: 4, refused: 0 });
   }, 30_000);
 });

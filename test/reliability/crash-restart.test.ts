@@ -11,31 +11,31 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   auditEvents,
   bindingStates,
+  type BotHandle,
   expireDeadLeases,
   IT_OPS,
-  reliabilityUser,
+  type ReliabilityEnvironment,
   scenarioSeed,
-  seedDirectoryUsers,
   seededRandom,
+  type SeededRandom,
   sleep,
   startReliabilityEnvironment,
   waitFor,
-  type BotHandle,
-  type ReliabilityEnvironment,
-  type SeededRandom,
 } from './harness/index.js';
 import {
   approveAs,
   askBind,
+  askLicensedBind,
   auditedSuccesses,
   cardProgress,
   cardTotals,
-  describeAudit,
   exactlyOnce,
+  type ExactlyOnceReport,
   log as logFor,
+  logScenarioEnd,
   seedTakeoverUser,
   SKU,
-  type ExactlyOnceReport,
+  waitForTotals,
 } from './support/bulk-bind.js';
 
 const USERS = 1000;
@@ -137,21 +137,11 @@ async function prepareJob(bot: BotHandle) {
 
 async function runScenario(): Promise<Outcome> {
   const started = Date.now();
-  const emails = await seedDirectoryUsers(
-    world.database.db,
-    Array.from({ length: USERS }, (_, index) => reliabilityUser(index + 1)),
-  );
-  const bot = await world.startBot();
-  const plan = await askBind(world, bot, emails, {
-    licence: SKU,
-    marker: (text) => text.includes(`Bind ${String(USERS)} users`),
-  });
-  const requestId = (JSON.parse(plan.value) as { request: string }).request;
+  const { emails, bot, plan, requestId, card } = await askLicensedBind(world, USERS);
   const job = await prepareJob(bot);
   log(`plan ready and password-expiry job due in ${String(job.dueAt - Date.now())} ms; approving`);
   await approveAs(world, bot, plan, ['samir', 'grace']);
   const runStart = Date.now();
-  const card = () => world.slack.currentText(IT_OPS, plan.ts);
   // Finished = audited; a kill between its state change and its Graph call is a separate finding (report).
   const jobFired = async () =>
     (await auditEvents(world.database.db)).some(
@@ -174,12 +164,7 @@ async function runScenario(): Promise<Outcome> {
     );
     await killAndRestart(bot);
   }
-  await waitFor(
-    'the run to finish',
-    () => (cardTotals(card()) === undefined ? undefined : true),
-    600_000,
-    500,
-  );
+  await waitForTotals(card);
   await waitFor('the password-expiry job', async () => ((await jobFired()) ? true : undefined), 120_000, 500);
   return collect({ emails, requestId, kills, job, card: card(), bot, started });
 }
@@ -229,10 +214,7 @@ beforeAll(async () => {
     sandbox: { size: 'S', throttling: 'published', addSeats: { skuPartNumber: SKU, seats: USERS } },
   });
   outcome = await runScenario();
-  log(`finished in ${outcome.seconds.toFixed(0)} s; Microsoft 365: ${JSON.stringify(outcome.report)}`);
-  log(`final card:\n${outcome.finalCard}`);
-  const unaudited = outcome.emails.filter((email) => outcome.audited.get(email.toLowerCase()) !== 1);
-  for (const line of await describeAudit(world, unaudited.slice(0, 20))) log(`audit of ${line}`);
+  await logScenarioEnd(world, log, outcome);
 }, 15 * 60_000);
 
 afterAll(async () => {

@@ -8,27 +8,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   bindingStates,
+  type BotHandle,
   command,
-  reliabilityUser,
-  seedDirectoryUsers,
+  type ReliabilityEnvironment,
   sleep,
   startReliabilityEnvironment,
   waitFor,
-  IT_OPS,
-  type BotHandle,
-  type ReliabilityEnvironment,
 } from './harness/index.js';
 import {
   approveAs,
-  askBind,
+  askLicensedBind,
   auditedSuccesses,
   cardProgress,
   cardTotals,
-  describeAudit,
   exactlyOnce,
-  log as logFor,
-  SKU,
   type ExactlyOnceReport,
+  log as logFor,
+  logScenarioEnd,
+  SKU,
+  waitForTotals,
 } from './support/bulk-bind.js';
 
 const USERS = 400;
@@ -161,18 +159,8 @@ async function outage(
 
 async function runScenario(): Promise<Outcome> {
   const started = Date.now();
-  const emails = await seedDirectoryUsers(
-    world.database.db,
-    Array.from({ length: USERS }, (_, index) => reliabilityUser(index + 1)),
-  );
-  const bot = await world.startBot();
-  const plan = await askBind(world, bot, emails, {
-    licence: SKU,
-    marker: (text) => text.includes(`Bind ${String(USERS)} users`),
-  });
-  const requestId = (JSON.parse(plan.value) as { request: string }).request;
+  const { emails, bot, plan, requestId, card } = await askLicensedBind(world, USERS);
   await approveAs(world, bot, plan, ['samir', 'grace']);
-  const card = () => world.slack.currentText(IT_OPS, plan.ts);
   const outages: OutageObservation[] = [];
   for (const [kind, at] of [
     ['killed', USERS * 0.2],
@@ -186,12 +174,7 @@ async function runScenario(): Promise<Outcome> {
     );
     outages.push(await outage(bot, kind, card, emails[0] ?? ''));
   }
-  await waitFor(
-    'the run to finish',
-    () => (cardTotals(card()) === undefined ? undefined : true),
-    600_000,
-    500,
-  );
+  await waitForTotals(card);
   const users = await world.sandbox.users();
   return {
     emails,
@@ -211,10 +194,7 @@ beforeAll(async () => {
     sandbox: { size: 'S', throttling: 'published', addSeats: { skuPartNumber: SKU, seats: USERS } },
   });
   outcome = await runScenario();
-  log(`finished in ${outcome.seconds.toFixed(0)} s; Microsoft 365: ${JSON.stringify(outcome.report)}`);
-  log(`final card:\n${outcome.finalCard}`);
-  const unaudited = outcome.emails.filter((email) => outcome.audited.get(email.toLowerCase()) !== 1);
-  for (const line of await describeAudit(world, unaudited.slice(0, 20))) log(`audit of ${line}`);
+  await logScenarioEnd(world, log, outcome);
 }, 15 * 60_000);
 
 afterAll(async () => {

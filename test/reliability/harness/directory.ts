@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { numberedNewHire } from '../../../bench/support/new-hires.js';
 import type { NewDirectoryUser } from '../../../commands/engine/model.js';
 import { COLLECTIONS } from '../../../storage/collections.js';
 import { ensureIndexes } from '../../../storage/database.js';
@@ -11,23 +12,12 @@ import { createRepositories } from '../../../storage/repositories/index.js';
 
 /** `reliability.user00001@contoso.com` … — new hires with no Microsoft 365 account yet. */
 export function reliabilityUser(index: number, prefix = 'reliability.user'): NewDirectoryUser {
-  const number = String(index).padStart(5, '0');
-  return {
-    email: `${prefix}${number}@contoso.com`,
-    givenName: 'Reliability',
-    surname: `User ${number}`,
-    displayName: `Reliability User ${number}`,
-    jobTitle: 'Engineer',
+  return numberedNewHire(index, {
+    prefix,
+    domain: 'contoso.com',
+    label: 'Reliability',
     department: 'Reliability',
-    company: null,
-    addresses: [],
-    phoneNumbers: [],
-    employeeId: null,
-    usageLocation: 'US',
-    password: null,
-    source: 'created',
-    importedFromM365Id: null,
-  };
+  });
 }
 
 /** Inserts the users (indexes first, as the bot creates them at start); returns their e-mail addresses. */

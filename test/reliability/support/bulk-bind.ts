@@ -5,6 +5,7 @@ import {
   click,
   command,
   IT_OPS,
+  reliabilityUser,
   seedDirectoryUsers,
   waitFor,
   type BotHandle,
@@ -205,4 +206,58 @@ export async function describeAudit(
     );
     return `${email}: ${summary.length === 0 ? 'no audit event' : summary.join(', ')}`;
   });
+}
+
+/** The bind both long scenarios run, asked for but not yet approved. */
+export interface AskedBind {
+  emails: string[];
+  bot: BotHandle;
+  plan: Button;
+  /** The chat request's id, which is also the operation id its audit events carry. */
+  requestId: string;
+  /** The plan card's text as it reads now. */
+  card: () => string;
+}
+
+/** Seeds `count` new hires, starts a bot and asks it to bind them all with the SKU (as Nora, in IT ops). */
+export async function askLicensedBind(world: ReliabilityEnvironment, count: number): Promise<AskedBind> {
+  const emails = await seedDirectoryUsers(
+    world.database.db,
+    Array.from({ length: count }, (_, index) => reliabilityUser(index + 1)),
+  );
+  const bot = await world.startBot();
+  const plan = await askBind(world, bot, emails, {
+    licence: SKU,
+    marker: (text) => text.includes(`Bind ${String(count)} users`),
+  });
+  const requestId = (JSON.parse(plan.value) as { request: string }).request;
+  return { emails, bot, plan, requestId, card: () => world.slack.currentText(IT_OPS, plan.ts) };
+}
+
+/** Waits (up to 10 minutes) until the card shows the run's final totals. */
+export async function waitForTotals(card: () => string): Promise<void> {
+  await waitFor(
+    'the run to finish',
+    () => (cardTotals(card()) === undefined ? undefined : true),
+    600_000,
+    500,
+  );
+}
+
+/** What both scenarios log at the end: time, Microsoft 365's counts, the final card, unaudited users. */
+export async function logScenarioEnd(
+  world: ReliabilityEnvironment,
+  log: (line: string) => void,
+  outcome: {
+    seconds: number;
+    report: ExactlyOnceReport;
+    finalCard: string;
+    emails: readonly string[];
+    audited: Map<string, number>;
+  },
+): Promise<void> {
+  log(`finished in ${outcome.seconds.toFixed(0)} s; Microsoft 365: ${JSON.stringify(outcome.report)}`);
+  log(`final card:\n${outcome.finalCard}`);
+  const unaudited = outcome.emails.filter((email) => outcome.audited.get(email.toLowerCase()) !== 1);
+  for (const line of await describeAudit(world, unaudited.slice(0, 20))) log(`audit of ${line}`);
 }

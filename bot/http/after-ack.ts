@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { pendingAcks, type AckPressure } from './pending-acks.js';
 
 /**
  * The work a chat request asks for, run after its acknowledgement went out (Slack's ack, the HTTP answer to a
@@ -10,53 +10,11 @@ import type { ServerResponse } from 'node:http';
  *   the request (and any others read with it) was answered, so the response is on the socket first;
  * - runs at most `concurrency` at a time, first come first served, and only one at a time while chat requests
  *   are still waiting for their answer (PendingAcks); the rest wait in memory (they are acknowledged, so they
- *   cannot be refused any more) and start as running work ends, again each from setImmediate.
+ *   cannot be refused any more) and start as running work ends, again each from setImmediate. "Waiting" is
+ *   bot/http/pending-acks.ts's: it includes connections accepted but not read yet, and lasts until a burst is
+ *   over.
  * Platform-neutral: the Slack and Teams adapters each keep one.
  */
-
-/** Whether chat requests are waiting for their answer right now. */
-export interface AckPressure {
-  readonly waiting: boolean;
-  /** Calls `callback` once, when no request waits any more. */
-  onceAnswered(callback: () => void): void;
-}
-
-/**
- * Chat requests received and not answered yet, in this process: they all share its one event loop, so one
- * count serves both platforms' queues.
- */
-export class PendingAcks implements AckPressure {
-  private count = 0;
-  private readonly whenAnswered = new Set<() => void>();
-
-  /** Counts the request until its response is done (sent, or the connection closed). */
-  track(res: ServerResponse): void {
-    this.count += 1;
-    let counted = true;
-    const release = () => {
-      if (!counted) return;
-      counted = false;
-      this.count -= 1;
-      if (this.count > 0) return;
-      const callbacks = [...this.whenAnswered];
-      this.whenAnswered.clear();
-      for (const callback of callbacks) callback();
-    };
-    res.once('finish', release);
-    res.once('close', release);
-  }
-
-  get waiting(): boolean {
-    return this.count > 0;
-  }
-
-  onceAnswered(callback: () => void): void {
-    if (this.count === 0) callback();
-    else this.whenAnswered.add(callback);
-  }
-}
-
-export const pendingAcks = new PendingAcks();
 
 export class AfterAckQueue {
   private readonly waiting: (() => void)[] = [];
