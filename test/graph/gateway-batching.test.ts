@@ -65,10 +65,12 @@ describe('auto-batching', () => {
       { clock: harness.sandbox.clock },
     );
     const users = targets().slice(0, 9);
-    harness.sandbox.setFaults({ latency: { minMs: 150, maxMs: 150 } });
+    harness.sandbox.setFaults({ latency: { minMs: 500, maxMs: 500 } });
     try {
       const first = oneSlot.updateUser(users[0]?.id ?? '', { jobTitle: 'First' });
-      // Eight more calls, one every 5 ms, while the first holds the only slot for 150 ms.
+      // Once the first is on its way (its 1 ms window long over), eight more calls, one every 5 ms, while the
+      // first holds the only slot for 500 ms.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       const later: Promise<void>[] = [];
       for (const user of users.slice(1)) {
         await new Promise((resolve) => setTimeout(resolve, 5));
