@@ -48,7 +48,7 @@ import {
   teamsPeople,
 } from './support/chat-load.js';
 import { SANDBOX_LATENCY, TIME_SCALE } from './support/realism.js';
-import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process.js';
+import { startSandboxProcess, type SandboxChild } from './support/sandbox-process.js';
 import type { Benchmark } from './types.js';
 
 const COMMANDS = 100;
@@ -248,7 +248,7 @@ async function run(): Promise<Record<string, number>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'm365-chatops-bench-app-'));
   let app: RunningApp | undefined;
   let connector: TeamsConnector | undefined;
-  let sandbox: SandboxProcess | undefined;
+  let sandbox: SandboxChild | undefined;
   try {
     sandbox = await startSandboxProcess({ size: 'demo', latency: SANDBOX_LATENCY, timeScale: TIME_SCALE });
     const config = loadConfig({

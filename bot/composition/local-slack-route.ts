@@ -67,13 +67,13 @@ function shown(text: string, blocks: unknown[] | undefined): string {
   return unescape(blocks === undefined ? text : blocksText(blocks).join('\n'));
 }
 
-interface Button {
+export interface BlockButton {
   actionId: string;
   value: string;
 }
 
 /** Every button in Block Kit blocks. */
-function buttonsOf(value: unknown): Button[] {
+export function buttonsOf(value: unknown): BlockButton[] {
   if (Array.isArray(value)) return value.flatMap(buttonsOf);
   if (typeof value !== 'object' || value === null) return [];
   const record = value as Record<string, unknown>;

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { DevDatabaseError } from './ferretdb-build.js';
-import { freeLoopbackPort } from './loopback-port.js';
+import { freeLoopbackPort, portAnswers } from './loopback-port.js';
 
 export interface DevDatabase {
   uri: string;
@@ -29,19 +28,6 @@ const GUARDIAN = [
 
 /** Kept under this name for existing callers. */
 export { freeLoopbackPort as freePort };
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolveAnswer) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolveAnswer(true);
-    });
-    socket.once('error', () => {
-      resolveAnswer(false);
-    });
-  });
-}
 
 export interface StartOptions {
   binary: string;

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /**
  * A port free on 127.0.0.1 right now, for child processes that need their port on the command line (FerretDB,
@@ -15,6 +15,20 @@ export function freeLoopbackPort(): Promise<number> {
       server.close(() => {
         resolvePort(port);
       });
+    });
+  });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (a server started, or one gone). */
+export function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolveAnswer) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveAnswer(true);
+    });
+    socket.once('error', () => {
+      resolveAnswer(false);
     });
   });
 }

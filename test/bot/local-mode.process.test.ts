@@ -10,7 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventually, getJson } from '../support/app.js';
+import { getJson } from '../support/app.js';
+import { jsonRecords, waitFor } from '../support/wait.js';
 import { testDatabaseName, testMongoUri } from '../support/database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,14 +40,7 @@ let dataDir: string;
 let child: ReturnType<typeof spawn> | undefined;
 const lines: string[] = [];
 
-const records = () =>
-  lines.flatMap((line) => {
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
+const records = () => jsonRecords(lines);
 const messages = () => records().map((record) => String(record['msg']));
 
 beforeAll(async () => {
@@ -83,7 +77,7 @@ describe('npm start with no credentials at all', () => {
     bot.stderr.on('data', collect);
     const exited = new Promise<number | null>((resolve) => bot.once('close', resolve));
 
-    const url = await eventually('the bot to print its URL', () => {
+    const url = await waitFor('the bot to print its URL', () => {
       if (lines.some((line) => line.includes('"level":60'))) throw new Error(lines.join('\n'));
       const running = messages()
         .map((message) => /^m365-chatops is running at (http:\/\/\S+)$/.exec(message)?.[1])

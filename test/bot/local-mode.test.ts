@@ -18,7 +18,8 @@ import type { SlackApi } from '../../sandbox/slack/api.js';
 import { createSlackSender, type SlackSender } from '../../sandbox/slack/signed-requests.js';
 import { startTeamsConnector, type TeamsConnector } from '../../sandbox/teams/connector.js';
 import { FIRST_ADMIN, type TeamsPerson } from '../../sandbox/teams/playground-users.js';
-import { eventually, getJson, startTestApp, testConfig } from '../support/app.js';
+import { getJson, startTestApp, testConfig } from '../support/app.js';
+import { waitFor } from '../support/wait.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { cardOf, cardText } from '../teams/harness.js';
 
@@ -196,7 +197,7 @@ describe('four eyes across platforms', () => {
       sandbox.inspection.users().find((user) => user.userPrincipalName === NEW_HIRE)?.accountEnabled,
     ).toBe(true);
 
-    const posted = await eventually('the request in #approvals', () =>
+    const posted = await waitFor('the request in #approvals', () =>
       Promise.resolve(
         slackApi.messages(APPROVALS).find((message) => JSON.stringify(message.blocks).includes(NEW_HIRE)),
       ),

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureFerretDb } from '../../storage/devdb/ferretdb-build.js';
-import { eventually, getJson } from '../support/app.js';
+import { getJson } from '../support/app.js';
+import { portAnswers } from '../../storage/devdb/loopback-port.js';
+import { jsonRecords, waitFor } from '../support/wait.js';
 import { testDatabaseName, testMongoUri } from '../support/database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,14 +69,7 @@ function startBot(env: Record<string, string>): BotProcess {
   const bot: BotProcess = {
     pid: child.pid ?? 0,
     lines,
-    records: () =>
-      lines.flatMap((line) => {
-        try {
-          return [JSON.parse(line) as Record<string, unknown>];
-        } catch {
-          return [];
-        }
-      }),
+    records: () => jsonRecords(lines),
     exited,
     kill: (signal) => child.kill(signal),
   };
@@ -86,7 +80,7 @@ function startBot(env: Record<string, string>): BotProcess {
 
 /** The URL the bot prints once it serves (PORT=0 picks a free port). */
 function servedUrl(bot: BotProcess): Promise<string> {
-  return eventually('the bot to print its URL', () => {
+  return waitFor('the bot to print its URL', () => {
     for (const record of bot.records()) {
       const match = /^m365-chatops is running at (http:\/\/\S+)$/.exec(String(record['msg']));
       if (match?.[1]) return Promise.resolve(match[1]);
@@ -94,19 +88,6 @@ function servedUrl(bot: BotProcess): Promise<string> {
     if (bot.lines.some((line) => line.includes('"level":60')))
       throw new Error(`the bot failed to start:\n${bot.lines.join('\n')}`);
     return Promise.resolve(undefined);
-  });
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      resolve(false);
-    });
   });
 }
 
@@ -177,7 +158,7 @@ describe('npm start with the embedded FerretDB (MONGODB_URI unset)', () => {
 
     bot.kill('SIGKILL');
     expect(await bot.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    await eventually('FerretDB to stop after its parent died', async () =>
+    await waitFor('FerretDB to stop after its parent died', async () =>
       (await portAnswers(ferretDbPort)) ? undefined : true,
     );
   });

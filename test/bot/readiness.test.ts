@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { RunningApp } from '../../bot/app.js';
 import { ensureFerretDb } from '../../storage/devdb/ferretdb-build.js';
 import { freePort, startFerretDb, type DevDatabase } from '../../storage/devdb/ferretdb-server.js';
-import { eventually, getJson, startTestApp, testConfig } from '../support/app.js';
+import { getJson, startTestApp, testConfig } from '../support/app.js';
+import { waitFor } from '../support/wait.js';
 
 let binary: string;
 let dataDir: string;
@@ -39,7 +40,7 @@ afterAll(async () => {
 /** Polls /readyz until it answers `status` (bounded), then returns the body. */
 function readyzBecomes(status: number) {
   const url = `${app?.url ?? ''}/readyz`;
-  return eventually(`/readyz to answer ${status}`, async () => {
+  return waitFor(`/readyz to answer ${status}`, async () => {
     const response = await getJson(url);
     return response.status === status ? response.body : undefined;
   });

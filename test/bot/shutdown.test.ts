@@ -8,7 +8,8 @@ import { ObjectId } from 'mongodb';
 import { z } from 'zod';
 import { COLLECTIONS } from '../../storage/collections.js';
 import { defineJob } from '../../storage/scheduler.js';
-import { eventually, startTestApp, testConfig } from '../support/app.js';
+import { startTestApp, testConfig } from '../support/app.js';
+import { waitFor } from '../support/wait.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 interface StoredJob {
@@ -125,7 +126,7 @@ describe('graceful shutdown with scheduled jobs', () => {
       jobs: [held.job],
       scheduler: { processEveryMs: 60_000 },
     });
-    await eventually('the job to be locked ahead of its time', async () =>
+    await waitFor('the job to be locked ahead of its time', async () =>
       (await storedJob(id))?.lockedAt ? true : undefined,
     );
     await app.stop();

@@ -98,10 +98,19 @@ describe('inspection', () => {
   });
 
   it('shows bucket levels falling as requests are charged', async () => {
-    harness.sandbox.inspection.reset();
-    const full = harness.sandbox.inspection.bucketLevels().resourceUnits.available;
-    await graphFetch('/users');
-    expect(harness.sandbox.inspection.bucketLevels().resourceUnits.available).toBeLessThan(full);
+    // A tenant whose clock all but stands still, so the bucket cannot refill while the request is answered
+    // (at timeScale 1 the 2 RU of a GET are back within ~6 ms, less than a busy machine takes to answer).
+    const frozen = await openSandbox({ throttling: 'published', timeScale: 1e-6 });
+    try {
+      const full = frozen.sandbox.inspection.bucketLevels().resourceUnits.available;
+      const response = await fetch(`${frozen.sandbox.baseUrl}v1.0/users`, {
+        headers: { authorization: `Bearer ${await frozen.graph.getToken()}` },
+      });
+      expect(response.status).toBe(200);
+      expect(frozen.sandbox.inspection.bucketLevels().resourceUnits.available).toBeLessThan(full);
+    } finally {
+      await frozen.sandbox.close();
+    }
   });
 
   it('is not reachable over HTTP unless exposeInspection is set', async () => {

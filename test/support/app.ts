@@ -61,22 +61,6 @@ export function startTestApp(config: Config, options: TestAppOptions = {}): Prom
   });
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs` saying `what`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 export interface JsonResponse {
   status: number;
   headers: Headers;

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { BOT_MAIN, PARENT_WATCH, ROOT, waitFor } from './paths.js';
+import { jsonRecords, waitFor } from '../../support/wait.js';
+import { PARENT_WATCH } from '../../../bench/support/parent-watch.js';
+import { BOT_MAIN, ROOT } from './paths.js';
 
 /**
  * The bot as `npm start` runs it: `node dist/bot/main.js` in a child process with exactly the given
@@ -74,14 +76,7 @@ function startLife(env: Record<string, string>, echo: ((line: string) => void) |
   return {
     pid: child.pid ?? 0,
     lines,
-    records: () =>
-      lines.flatMap((line) => {
-        try {
-          return [JSON.parse(line) as Record<string, unknown>];
-        } catch {
-          return [];
-        }
-      }),
+    records: () => jsonRecords(lines),
     exited,
     dead: () => isDead,
   };

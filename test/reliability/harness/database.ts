@@ -1,12 +1,11 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { MongoClient, type Db } from 'mongodb';
 import { ensureFerretDb } from '../../../storage/devdb/ferretdb-build.js';
-import { freeLoopbackPort } from '../../../storage/devdb/loopback-port.js';
+import { freeLoopbackPort, portAnswers } from '../../../storage/devdb/loopback-port.js';
 
 /**
  * The database of a reliability test: a FerretDB of its own (so the test may stop, freeze and restart it
@@ -50,19 +49,6 @@ interface ServerProcess {
   guardian: ChildProcessByStdio<Writable, Readable, Readable>;
   serverPid: number;
   exited: Promise<void>;
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      resolve(false);
-    });
-  });
 }
 
 async function startServer(binary: string, dataDir: string, port: number): Promise<ServerProcess> {

@@ -7,7 +7,8 @@ export { auditEvents, bindingStates, reliabilityUser, seedDirectoryUsers } from 
 export { expireDeadLeases } from './leases.js';
 export { botEnvironment, startReliabilityEnvironment } from './environment.js';
 export type { EnvironmentOptions, ReliabilityEnvironment } from './environment.js';
-export { BOT_MAIN, ROOT, SANDBOX_CLI, sleep, waitFor } from './paths.js';
+export { BOT_MAIN, ROOT } from './paths.js';
+export { sleep, waitFor } from '../../support/wait.js';
 export { scenarioSeed, seededRandom } from './random.js';
 export type { SeededRandom } from './random.js';
 export { startSandboxProcess } from './sandbox-process.js';

@@ -1,38 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable } from 'node:stream';
-import { z } from 'zod';
 import type { SandboxUser } from '../../../sandbox/model.js';
 import type { RequestRecord } from '../../../sandbox/inspection.js';
 import type { FaultOptions } from '../../../sandbox/options.js';
-import { PARENT_WATCH, ROOT, SANDBOX_CLI } from './paths.js';
+import {
+  startSandboxProcess as startChild,
+  type SandboxChild,
+  type SandboxProcessOptions,
+} from '../../../bench/support/sandbox-process.js';
 
 /**
- * The sandbox tenant in a child process of its own (`node dist/sandbox/cli.js`), so it outlives every bot
- * process the test kills. Inspection goes over HTTP (/_sandbox/…, enabled with --expose-inspection).
+ * The sandbox tenant in a child process of its own (bench/support/sandbox-process.ts starts it), so it outlives
+ * every bot process the test kills. Inspection goes over HTTP (/_sandbox/…, enabled with --expose-inspection).
  *
  * The sandbox keeps only its last 10,000 requests, so `requestLog()` polls in the background and keeps
  * every record it saw: long runs are counted in full.
  */
 
-export interface SandboxProcessOptions {
-  /** S, M, L, demo or a user count; default 'S' (25 users). */
-  size?: string;
-  seed?: number;
-  timeScale?: number;
-  /** Default 'published' (Microsoft's limits). */
-  throttling?: 'published' | 'off';
-  /** Latency on every request, e.g. { minMs: 50, maxMs: 150 }; default none. */
-  latency?: { minMs: number; maxMs: number };
-  /** Seats bought before the run, e.g. { SPE_E3: 1000 }. */
-  addSeats?: { skuPartNumber: string; seats: number };
-}
+export type { SandboxProcessOptions };
 
-export interface SandboxProcess {
-  /** The JSON line the CLI printed: the bot's GRAPH_SANDBOX_CONNECTION. */
-  readonly connectionJson: string;
-  /** http://127.0.0.1:P/ */
-  readonly baseUrl: string;
-  readonly pid: number;
+export interface SandboxProcess extends SandboxChild {
   /** Active users (with assignedLicenses, accountEnabled, …). */
   users(): Promise<SandboxUser[]>;
   /** Every request the sandbox answered since start (or since clearRequests), however many. */
@@ -42,36 +27,6 @@ export interface SandboxProcess {
   setFaults(faults: Partial<FaultOptions>): Promise<FaultOptions>;
   revokeTokens(): Promise<void>;
   close(): Promise<void>;
-}
-
-const connectionSchema = z.object({ graphBaseUrl: z.string() }).loose();
-
-function cliArgs(options: SandboxProcessOptions): string[] {
-  const args = ['--size', options.size ?? 'S', '--seed', String(options.seed ?? 1), '--expose-inspection'];
-  args.push('--throttling', options.throttling ?? 'published');
-  if (options.timeScale !== undefined) args.push('--time-scale', String(options.timeScale));
-  if (options.latency !== undefined)
-    args.push('--latency', `${String(options.latency.minMs)}-${String(options.latency.maxMs)}`);
-  if (options.addSeats !== undefined)
-    args.push('--add-seats', `${options.addSeats.skuPartNumber}=${String(options.addSeats.seats)}`);
-  return args;
-}
-
-function firstLine(child: ChildProcess, stdout: Readable, stderr: () => string) {
-  return new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const end = buffered.indexOf('\n');
-      if (end < 0) return;
-      stdout.off('data', onData);
-      resolve(buffered.slice(0, end));
-    };
-    stdout.on('data', onData);
-    child.once('exit', (code) => {
-      reject(new Error(`the sandbox exited (${String(code)}) before it printed its connection: ${stderr()}`));
-    });
-  });
 }
 
 async function inspect<T>(baseUrl: string, name: string, init?: { body: unknown }): Promise<T> {
@@ -121,30 +76,15 @@ function requestCollector(baseUrl: string) {
   };
 }
 
-/** Starts `node dist/sandbox/cli.js` with these options and waits for its connection line. */
+/** Starts `node dist/sandbox/cli.js` with these options (inspection on) and waits for its connection line. */
 export async function startSandboxProcess(options: SandboxProcessOptions = {}): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [...PARENT_WATCH, SANDBOX_CLI, ...cliArgs(options)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  const { stdout } = child;
-  if (stdout === null) throw new Error('the sandbox process has no stdout');
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
-  const connectionJson = await firstLine(child, stdout, () => stderr);
-  const baseUrl = connectionSchema.parse(JSON.parse(connectionJson)).graphBaseUrl;
+  const child = await startChild({ seed: 1, ...options, exposeInspection: true });
+  const { baseUrl } = child;
   const collector = requestCollector(baseUrl);
   return {
-    connectionJson,
+    connectionJson: child.connectionJson,
     baseUrl,
-    pid: child.pid ?? 0,
+    pid: child.pid,
     users: async () => (await inspect<{ value: SandboxUser[] }>(baseUrl, 'users')).value,
     requests: () => collector.all(),
     clearRequests: () => collector.clear(),
@@ -152,8 +92,7 @@ export async function startSandboxProcess(options: SandboxProcessOptions = {}): 
     revokeTokens: () => inspect<undefined>(baseUrl, 'revoke-tokens', { body: {} }),
     async close() {
       await collector.stop();
-      child.kill('SIGTERM');
-      await exited;
+      await child.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { blocksText } from '../../../bot/composition/local-slack-route.js';
+import { blocksText, buttonsOf } from '../../../bot/composition/local-slack-route.js';
 import { startSlackApi, type SlackApi } from '../../../sandbox/slack/api.js';
 import { LOCAL_SLACK_USERS } from '../../../sandbox/slack/options.js';
 import {
@@ -36,17 +36,6 @@ export interface Button {
   ts: string;
   actionId: string;
   value: string;
-}
-
-/** Every button in Block Kit blocks. */
-function buttonsOf(value: unknown): { actionId: string; value: string }[] {
-  if (Array.isArray(value)) return value.flatMap(buttonsOf);
-  if (typeof value !== 'object' || value === null) return [];
-  const record = value as Record<string, unknown>;
-  const { action_id: actionId, value: data } = record;
-  if (record['type'] === 'button' && typeof actionId === 'string')
-    return [{ actionId, value: typeof data === 'string' ? data : '' }];
-  return Object.values(record).flatMap(buttonsOf);
 }
 
 export interface SlackSide {
